@@ -1,0 +1,51 @@
+"""Client configs: Codex ``config.toml`` and the Claude Code environment."""
+
+from __future__ import annotations
+
+from taxiway_build.builders.env import BASE_URL_VAR, KEY_VAR
+
+CODEX_PROVIDER = "taxiway-litellm"
+AGENT_ID_VAR = "TAXIWAY_LITELLM_AGENT_ID"
+
+
+def codex_config(*, url: str, model: str) -> dict:
+    """The Codex settings we own: the provider table and the two top-level keys selecting it.
+
+    Codex sends the key as ``x-litellm-api-key`` from the environment (never written here) and
+    no OpenAI auth (``requires_openai_auth = false``): LiteLLM authenticates to ChatGPT with
+    the converted host login. No ``x-litellm-session-id``: the session comes from Codex's own
+    ``x-codex-turn-metadata`` (see ``config/litellm/callbacks/codex_session_mapper.py``).
+    """
+    return {
+        "model_provider": CODEX_PROVIDER,
+        "model": model,
+        "model_providers": {
+            CODEX_PROVIDER: {
+                "name": "Taxiway LiteLLM",
+                "base_url": f"{url}/v1",
+                "wire_api": "responses",
+                "requires_openai_auth": False,
+                "supports_websockets": False,
+                "env_http_headers": {"x-litellm-api-key": KEY_VAR, "x-litellm-agent-id": AGENT_ID_VAR},
+            }
+        },
+    }
+
+
+def claude_code_env(*, url: str, key: str, model: str) -> dict[str, str]:
+    """Claude Code's environment for a lab.
+
+    The lab key travels in ``ANTHROPIC_CUSTOM_HEADERS`` so that ``Authorization`` stays free
+    for the user's own Claude login, which LiteLLM forwards to Anthropic. Setting
+    ``ANTHROPIC_API_KEY`` or ``ANTHROPIC_AUTH_TOKEN`` here would make Claude Code drop that
+    login, so neither is set.
+    """
+    return {
+        "ANTHROPIC_BASE_URL": url,
+        "ANTHROPIC_CUSTOM_HEADERS": f"x-litellm-api-key: Bearer {key}",
+        "ANTHROPIC_MODEL": model,
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+    }
+
+
+__all__ = ["AGENT_ID_VAR", "BASE_URL_VAR", "CODEX_PROVIDER", "claude_code_env", "codex_config"]

@@ -1,0 +1,159 @@
+"""Plans: the exact files (``{path relative to TAXIWAY_HOME: text}``) for one lab and the proxy.
+
+This is where builders' dicts become bytes. ``invoke gateway`` writes a plan, ``invoke
+gateway.render`` prints or writes it elsewhere, and the snapshot tests compare plans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from taxiway_build import naming
+from taxiway_build.builders import caddy, clients, compose, env, litellm_config
+from taxiway_build.catalog import Model
+from taxiway_build.errors import TaxiwayError
+from taxiway_build.lab import Lab
+from taxiway_build.serialize import header, to_env, to_toml, to_yaml
+from taxiway_build.settings import Images
+
+#: Shown in place of the lab key before the first ``invoke gateway`` generates it.
+KEY_PLACEHOLDER = "<generated-by-invoke-gateway>"
+
+CONFIG_FILE = "litellm_config.yaml"
+COMPOSE_FILE = "litellm.compose.yml"
+ENV_FILE = "env"
+PROXY_COMPOSE_FILE = "proxy.compose.yml"
+CADDYFILE = "Caddyfile"
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Static inputs read from ``config/`` by the caller (builders do no IO)."""
+
+    session_mapper: str
+    caddy_global: str
+    caddy_index: str
+
+
+@dataclass(frozen=True)
+class LabInputs:
+    lab: Lab
+    models: tuple[Model, ...]
+    key: str
+    proxy_port: int
+    images: Images
+    database: bool
+    #: ``LANGFUSE_PUBLIC_KEY``/``SECRET_KEY``/``OTEL_HOST`` when the lab exports traces.
+    langfuse: Mapping[str, str] | None
+    has_codex_credentials: bool
+    chatgpt_api_base: str | None
+
+
+def gateway_dir(lab: str) -> PurePosixPath:
+    return PurePosixPath("lab-state") / lab / "gateway"
+
+
+def clients_dir(lab: str) -> PurePosixPath:
+    return PurePosixPath("lab-state") / lab / "clients"
+
+
+def lab_models(lab: Lab, catalog_models: Iterable[Model]) -> tuple[Model, ...]:
+    """Every catalog model of the lab's providers; the lab's default model must be among them."""
+    models = tuple(m for m in catalog_models if m.provider in lab.providers)
+    if lab.model not in {m.name for m in models}:
+        offered = ", ".join(m.name for m in models) or "none"
+        raise TaxiwayError(
+            f"model {lab.model!r} of lab {lab.name!r} is not in the catalog for {lab.agent} "
+            f"(providers {', '.join(lab.providers)}; models: {offered})",
+            f"pick one with: invoke lab.create --lab={lab.name} --agent={lab.agent} --model=<name> --update",
+        )
+    return models
+
+
+def config_hash(files: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
+    lab = inputs.lab
+    gw = gateway_dir(lab.name)
+    url = env.base_url(lab.host, inputs.proxy_port)
+    session_mapper = lab.agent == "codex"
+    source = f"invoke gateway --lab={lab.name}"
+    config_text = to_yaml(
+        litellm_config.litellm_config(
+            inputs.models, session_mapper=session_mapper, langfuse=bool(inputs.langfuse), database=inputs.database
+        ),
+        source=source,
+    )
+    mounted = {CONFIG_FILE: config_text}
+    if session_mapper:
+        mounted[f"{litellm_config.SESSION_MAPPER_MODULE}.py"] = assets.session_mapper
+    token_dir = "../../../auth/providers/codex/chatgpt_token" if inputs.has_codex_credentials else None
+    if token_dir:
+        # A new mount must recreate the container even though the config text is unchanged.
+        mounted["codex-token-mount"] = token_dir
+    compose_text = to_yaml(
+        compose.lab_compose(
+            lab.name,
+            images=inputs.images,
+            config_hash=config_hash(mounted),
+            database=inputs.database,
+            langfuse=bool(inputs.langfuse),
+            session_mapper=session_mapper,
+            codex_token_dir=token_dir,
+            chatgpt_api_base=inputs.chatgpt_api_base,
+        ),
+        source=source,
+    )
+    files = {
+        str(gw / CONFIG_FILE): config_text,
+        str(gw / COMPOSE_FILE): compose_text,
+        str(gw / ENV_FILE): to_env(env.gateway_env(key=inputs.key, url=url, langfuse=inputs.langfuse), source=source),
+    }
+    if session_mapper:
+        files[str(gw / f"{litellm_config.SESSION_MAPPER_MODULE}.py")] = assets.session_mapper
+    files.update(plan_clients(inputs))
+    return files
+
+
+def plan_clients(inputs: LabInputs) -> dict[str, str]:
+    lab = inputs.lab
+    url = env.base_url(lab.host, inputs.proxy_port)
+    cdir = clients_dir(lab.name)
+    source = f"invoke clients --lab={lab.name}"
+    files = {
+        str(cdir / "lab.env"): to_env(env.lab_env_block(key=inputs.key, url=url, agent=lab.agent), source=source),
+    }
+    if lab.agent == "codex":
+        files[str(cdir / "codex" / "config.toml")] = to_toml(clients.codex_config(url=url, model=lab.model), source=source)
+    else:
+        files[str(cdir / "claude-code" / "env")] = to_env(
+            clients.claude_code_env(url=url, key=inputs.key, model=lab.model), source=source
+        )
+    return files
+
+
+def plan_proxy(labs: Iterable[str], *, port: int, bind: str, image: str, assets: Assets) -> dict[str, str]:
+    """The shared proxy's files, with a route for every lab in ``labs``."""
+    routes = [
+        caddy.Route(lab=name, host=f"{name}.litellm.localhost", upstream=f"{naming.litellm_alias(name)}:{naming.CONTAINER_PORT}")
+        for name in sorted(set(labs))
+    ]
+    source = "invoke gateway (shared proxy)"
+    return {
+        f"proxy/{CADDYFILE}": caddy.caddyfile(
+            routes,
+            listen_port=naming.CONTAINER_PORT,
+            global_options=assets.caddy_global,
+            index_html=assets.caddy_index,
+            header=header(source=source),
+        ),
+        f"proxy/{PROXY_COMPOSE_FILE}": to_yaml(compose.proxy_compose(image=image, bind=bind, port=port), source=source),
+    }

@@ -1,0 +1,143 @@
+"""Settings from the environment, parsed once into a frozen value.
+
+Everything below this module receives a :class:`Settings`; nothing else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from taxiway_build.errors import TaxiwayError
+
+#: The checkout (or installed source tree) that holds ``config/`` and ``compose/``.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_ROOT / "config"
+COMPOSE_DIR = PROJECT_ROOT / "compose"
+
+DEFAULT_IMAGES = {
+    "litellm": "ghcr.io/berriai/litellm:v1.108.7",
+    "postgres": "postgres:17-alpine",
+    "caddy": "caddy:2.11-alpine",
+}
+
+DB_MODES = ("postgres", "none")
+
+
+@dataclass(frozen=True)
+class Images:
+    """Pinned image references, each overridable on its own (``TAXIWAY_<NAME>_IMAGE``)."""
+
+    litellm: str = DEFAULT_IMAGES["litellm"]
+    postgres: str = DEFAULT_IMAGES["postgres"]
+    caddy: str = DEFAULT_IMAGES["caddy"]
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    """The state layout under ``TAXIWAY_HOME`` (same relative paths as the reference)."""
+
+    home: Path
+
+    @property
+    def runtime(self) -> Path:
+        return self.home / "runtime"
+
+    @property
+    def lab_state(self) -> Path:
+        return self.home / "lab-state"
+
+    @property
+    def auth(self) -> Path:
+        return self.home / "auth"
+
+    @property
+    def proxy(self) -> Path:
+        return self.home / "proxy"
+
+    @property
+    def observability(self) -> Path:
+        return self.home / "observability"
+
+    @property
+    def catalog(self) -> Path:
+        """The runtime model catalog: installed from the default once, then the user's."""
+        return self.runtime / "infra" / "gateway" / "litellm" / "models.yaml"
+
+    @property
+    def codex_token_dir(self) -> Path:
+        """Converted Codex login, in the format LiteLLM's ``chatgpt/`` provider reads."""
+        return self.auth / "providers" / "codex" / "chatgpt_token"
+
+    def lab_dir(self, lab: str) -> Path:
+        return self.lab_state / lab
+
+    def gateway_dir(self, lab: str) -> Path:
+        return self.lab_dir(lab) / "gateway"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parsed, validated settings. Build with :func:`load_settings`."""
+
+    home: Path
+    proxy_port: int = 4000
+    proxy_bind: str = "127.0.0.1"
+    images: Images = Images()
+    #: ``none`` runs a gateway without its Postgres (no DB-backed UI login or virtual keys).
+    gateway_db: str = "postgres"
+    #: Upstream for the ``chatgpt/`` provider; ``None`` keeps LiteLLM's default (ChatGPT).
+    chatgpt_api_base: str | None = None
+    #: Seconds ``invoke gateway`` waits for the route to answer.
+    wait_timeout: float = 300.0
+
+    @property
+    def paths(self) -> StatePaths:
+        return StatePaths(self.home)
+
+
+def _port(name: str, raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise TaxiwayError(f"{name}={raw!r} is not a port number", "use an integer from 1 to 65535") from None
+    if not 1 <= port <= 65535:
+        raise TaxiwayError(f"{name}={port} is out of range", "use an integer from 1 to 65535")
+    return port
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read ``TAXIWAY_*`` variables; anything malformed is a :class:`TaxiwayError`."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("TAXIWAY_HOME") or Path(env.get("HOME") or Path.home()) / ".taxiway").expanduser()
+    port = _port("TAXIWAY_PROXY_PORT", env.get("TAXIWAY_PROXY_PORT", "4000"))
+    bind = env.get("TAXIWAY_PROXY_BIND", "127.0.0.1")
+    try:
+        ipaddress.ip_address(bind)
+    except ValueError:
+        raise TaxiwayError(
+            f"TAXIWAY_PROXY_BIND={bind!r} is not an IP address", "use e.g. 127.0.0.1 (default) or 0.0.0.0"
+        ) from None
+    images = Images(
+        **{name: env.get(f"TAXIWAY_{name.upper()}_IMAGE") or default for name, default in DEFAULT_IMAGES.items()}
+    )
+    db = env.get("TAXIWAY_GATEWAY_DB", "postgres")
+    if db not in DB_MODES:
+        raise TaxiwayError(f"TAXIWAY_GATEWAY_DB={db!r} is not one of {', '.join(DB_MODES)}")
+    raw_timeout = env.get("TAXIWAY_WAIT_TIMEOUT", "300")
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        raise TaxiwayError(f"TAXIWAY_WAIT_TIMEOUT={raw_timeout!r} is not a number of seconds") from None
+    return Settings(
+        home=home,
+        proxy_port=port,
+        proxy_bind=bind,
+        images=images,
+        gateway_db=db,
+        chatgpt_api_base=env.get("TAXIWAY_CHATGPT_API_BASE") or None,
+        wait_timeout=timeout,
+    )

@@ -1,0 +1,17 @@
+"""The Invoke collection. Embed it with ``from taxiway_build.tasks import ns``.
+
+Task modules import their heavy dependencies inside task bodies, so ``invoke --list`` (which
+Makefiles pay on every call) stays about as fast as an empty collection.
+"""
+
+from __future__ import annotations
+
+from invoke import Collection
+
+from taxiway_build.tasks import gateway as _gateway
+from taxiway_build.tasks import lab as _lab
+
+gateway = Collection.from_module(_gateway, name="gateway")
+ns = Collection(Collection.from_module(_lab, name="lab"), gateway)
+
+__all__ = ["ns"]
