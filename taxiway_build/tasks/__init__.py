@@ -9,9 +9,10 @@ from __future__ import annotations
 from invoke import Collection
 
 from taxiway_build.tasks import gateway as _gateway
+from taxiway_build.tasks import info as _info
 from taxiway_build.tasks import lab as _lab
 
 gateway = Collection.from_module(_gateway, name="gateway")
-ns = Collection(Collection.from_module(_lab, name="lab"), gateway)
+ns = Collection(Collection.from_module(_lab, name="lab"), gateway, _info.access, _info.status)
 
 __all__ = ["ns"]

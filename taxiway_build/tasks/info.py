@@ -1,0 +1,72 @@
+"""``invoke access`` and ``invoke status``: read-only views."""
+
+from __future__ import annotations
+
+import json
+
+from invoke import Context
+
+from taxiway_build.tasks._common import settings, task
+
+
+@task(help={"json": "print JSON"})
+def access(c: Context, json_: bool = False) -> None:
+    """Print each gateway's UI URL, API URL, username and key (the only command that prints keys)."""
+    from taxiway_build import inventory
+
+    data = inventory.access(settings())
+    if json_:
+        print(json.dumps(data, indent=2))
+        return
+    proxy = data["proxy"]
+    print("Proxy:")
+    print(f"  URL: {proxy['url']}" + ("" if proxy["configured"] else " (not started yet; run invoke gateway --lab=<lab>)"))
+    print()
+    print("Observability:")
+    print(f"  Langfuse: {data['langfuse']['state']}")
+    print()
+    print("Lab gateways:")
+    if not data["labs"]:
+        print("  (none yet; run invoke gateway --lab=<lab>)")
+    for lab in data["labs"]:
+        print(f"  {lab['lab']}:")
+        print(f"    UI:  {lab['ui']}")
+        print(f"    API: {lab['api']}")
+        if lab["key"]:
+            print(f"    Username: {lab['username']}")
+            print(f"    Password/API key: {lab['key']}")
+
+
+@task(help={"json": "print JSON"})
+def status(c: Context, json_: bool = False) -> None:
+    """Show Docker, the shared proxy, every lab gateway and the Langfuse stack."""
+    from taxiway_build import inventory
+
+    data = inventory.status(settings())
+    if json_:
+        print(json.dumps(data, indent=2))
+        return
+    docker = data["docker"]
+    print("Docker:")
+    print(f"  {'available' if docker['available'] else 'unavailable (' + docker['reason'] + ')'}")
+    print()
+    print("Proxy:")
+    print(f"  Status: {data['proxy']['status']}")
+    print(f"  Container: {data['proxy']['container']}")
+    print(f"  URL: {data['proxy']['url']}")
+    print()
+    print("Labs:")
+    if not data["labs"]:
+        print("  (no labs found)")
+    for lab in data["labs"]:
+        print(f"  {lab['lab']} ({lab['agent']}, model {lab['model']}):")
+        print(f"    Gateway: {lab['gateway']}")
+        if "project" in lab:
+            print(f"    Compose project: {lab['project']}")
+            print(f"    URL: {lab['url']}")
+            print("    Services:")
+            for service, state in lab["services"].items():
+                print(f"      {service}: {state}")
+    print()
+    print("Langfuse stack:")
+    print(f"  Status: {data['langfuse']['state']}")
