@@ -77,15 +77,12 @@ def _write(settings: Settings, files: dict[str, str], *, dry_run: bool) -> list[
 
 def _lab_compose(settings: Settings, lab: str, *args: str) -> list[str]:
     gw = settings.home / plan.gateway_dir(lab)
-    return compose_args(naming.lab_project(lab), gw / plan.COMPOSE_FILE, *args, env_file=gw / plan.ENV_FILE)
+    return compose_args(settings.names.lab_project(lab), gw / plan.COMPOSE_FILE, *args, env_file=gw / plan.ENV_FILE)
 
 
 def _proxy_compose(settings: Settings, *args: str) -> list[str]:
-    return compose_args(naming.PROXY_PROJECT, settings.paths.proxy / plan.PROXY_COMPOSE_FILE, *args)
+    return compose_args(settings.names.proxy_project, settings.paths.proxy / plan.PROXY_COMPOSE_FILE, *args)
 
-
-def _proxy_container() -> str:
-    return naming.container(naming.PROXY_PROJECT, naming.PROXY_SERVICE)
 
 
 def _port_busy_hint(settings: Settings, output: str) -> TaxiwayError | None:
@@ -97,10 +94,10 @@ def _port_busy_hint(settings: Settings, output: str) -> TaxiwayError | None:
     return None
 
 
-def proxy_networks(runner: Runner) -> set[str] | None:
+def proxy_networks(settings: Settings, runner: Runner) -> set[str] | None:
     """Networks of the running proxy container, or None when it is not running."""
     result = runner.run(
-        ["inspect", "--format", "{{.State.Running}} {{json .NetworkSettings.Networks}}", _proxy_container()],
+        ["inspect", "--format", "{{.State.Running}} {{json .NetworkSettings.Networks}}", settings.names.proxy_container],
         check=False,
     )
     if runner.dry_run:
@@ -122,7 +119,7 @@ def reconcile_proxy(settings: Settings, runner: Runner, *, extra: list[str] = ()
     caddyfile_rel = f"proxy/{plan.CADDYFILE}"
     others = {rel: text for rel, text in files.items() if rel != caddyfile_rel}
     outcome.written += _write(settings, others, dry_run=runner.dry_run)
-    before = proxy_networks(runner)
+    before = proxy_networks(settings, runner)
     running = before is not None
     caddy_changed = fs.diff_plan(settings.home, {caddyfile_rel: files[caddyfile_rel]}).any_changed
     if caddy_changed and running and not runner.dry_run:
@@ -143,13 +140,13 @@ def reconcile_proxy(settings: Settings, runner: Runner, *, extra: list[str] = ()
     if not up.ok:
         raise _port_busy_hint(settings, up.output) or TaxiwayError(f"starting the proxy failed:\n{up.output[-1500:]}")
     outcome.containers_changed += _container_changes(up.output)
-    attached = proxy_networks(runner) if outcome.containers_changed or not running else before
+    attached = proxy_networks(settings, runner) if outcome.containers_changed or not running else before
     labs = (set(state.configured_gateways(settings.paths)) | set(extra)) - set(exclude)
     for lab in sorted(labs):
-        network = naming.lab_network(lab)
+        network = settings.names.lab_network(lab)
         if attached is not None and network in attached:
             continue
-        result = runner.run(["network", "connect", network, _proxy_container()], check=False)
+        result = runner.run(["network", "connect", network, settings.names.proxy_container], check=False)
         if result.ok or "already exists" in result.output:
             outcome.networks_connected.append(network)
         elif "not found" not in result.output:
@@ -210,7 +207,7 @@ def probe(settings: Settings, lab: str) -> Probe:
 
 def wait_for_route(settings: Settings, lab: str, runner: Runner) -> float:
     check = probe(settings, lab)
-    container = naming.container(naming.lab_project(lab), "litellm")
+    container = settings.names.lab_container(lab, "litellm")
 
     def progress(elapsed: float, error: str) -> None:
         print(f"  waiting for {check.describe()} ({elapsed:.0f}s){': ' + error if error else ''}", flush=True)
@@ -250,12 +247,12 @@ def remove(settings: Settings, lab: str, *, dry_run: bool = False) -> None:
     preflight(runner)
     runner.secrets.extend(filter(None, [state.existing_key(settings.paths, lab)]))
     if (gw / plan.COMPOSE_FILE).is_file():
-        runner.run(["network", "disconnect", "--force", naming.lab_network(lab), _proxy_container()], check=False)
+        runner.run(["network", "disconnect", "--force", settings.names.lab_network(lab), settings.names.proxy_container], check=False)
         runner.run(_lab_compose(settings, lab, "down", "--volumes", "--remove-orphans"), what=f"remove the gateway of lab {lab}")
     with proxy_lock(settings, dry_run=dry_run):
         if dry_run:
             print(f"[dry-run] would remove {gw}")
         else:
             shutil.rmtree(gw)
-        if proxy_networks(runner) is not None:
+        if proxy_networks(settings, runner) is not None:
             reconcile_proxy(settings, runner, exclude=[lab])

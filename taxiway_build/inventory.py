@@ -46,11 +46,12 @@ def status(settings: Settings) -> dict:
     from taxiway_build.docker import daemon_problem
 
     paths = settings.paths
+    names = settings.names
     problem = daemon_problem()
     result: dict = {
         "docker": {"available": problem is None, "reason": problem},
         "dirs": {name: str(getattr(paths, name)) for name in ("home", "runtime", "lab_state", "auth", "proxy")},
-        "proxy": {"container": naming.container(naming.PROXY_PROJECT, naming.PROXY_SERVICE)},
+        "proxy": {"container": names.proxy_container},
         "labs": [],
         "langfuse": {"state": "not initialized"},
     }
@@ -63,7 +64,7 @@ def status(settings: Settings) -> dict:
         if client is None:
             result["proxy"]["status"] = "docker unavailable"
         else:
-            services = _containers(client, naming.PROXY_PROJECT)
+            services = _containers(client, names.proxy_project)
             result["proxy"]["status"] = services.get(naming.PROXY_SERVICE, "not started")
         result["proxy"]["url"] = f"http://{settings.proxy_bind}:{settings.proxy_port}"
         configured = set(state.configured_gateways(paths))
@@ -76,9 +77,9 @@ def status(settings: Settings) -> dict:
                 entry["gateway"] = "docker unavailable"
             else:
                 expected = ["postgres", "litellm"] if settings.gateway_db == "postgres" else ["litellm"]
-                services = _containers(client, naming.lab_project(lab.name))
+                services = _containers(client, names.lab_project(lab.name))
                 entry["gateway"] = _summary(services, expected)
-                entry["project"] = naming.lab_project(lab.name)
+                entry["project"] = names.lab_project(lab.name)
                 entry["services"] = {s: services.get(s, "missing") for s in sorted(set(expected) | set(services))}
                 entry["url"] = base_url(lab.host, settings.proxy_port)
             result["labs"].append(entry)

@@ -50,6 +50,7 @@ class LabInputs:
     langfuse: Mapping[str, str] | None
     has_codex_credentials: bool
     chatgpt_api_base: str | None
+    names: naming.Names = naming.Names()
 
 
 def gateway_dir(lab: str) -> PurePosixPath:
@@ -93,8 +94,10 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
         source=source,
     )
     mounted = {CONFIG_FILE: config_text}
+    # The callback module is copied from config/ into the gateway dir: generated, so headed.
+    mapper_text = header(source=source) + assets.session_mapper if session_mapper else ""
     if session_mapper:
-        mounted[f"{litellm_config.SESSION_MAPPER_MODULE}.py"] = assets.session_mapper
+        mounted[f"{litellm_config.SESSION_MAPPER_MODULE}.py"] = mapper_text
     token_dir = "../../../auth/providers/codex/chatgpt_token" if inputs.has_codex_credentials else None
     if token_dir:
         # A new mount must recreate the container even though the config text is unchanged.
@@ -109,6 +112,7 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
             session_mapper=session_mapper,
             codex_token_dir=token_dir,
             chatgpt_api_base=inputs.chatgpt_api_base,
+            names=inputs.names,
         ),
         source=source,
     )
@@ -118,7 +122,7 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
         str(gw / ENV_FILE): to_env(env.gateway_env(key=inputs.key, url=url, langfuse=inputs.langfuse), source=source),
     }
     if session_mapper:
-        files[str(gw / f"{litellm_config.SESSION_MAPPER_MODULE}.py")] = assets.session_mapper
+        files[str(gw / f"{litellm_config.SESSION_MAPPER_MODULE}.py")] = mapper_text
     files.update(plan_clients(inputs))
     return files
 
@@ -140,10 +144,12 @@ def plan_clients(inputs: LabInputs) -> dict[str, str]:
     return files
 
 
-def plan_proxy(labs: Iterable[str], *, port: int, bind: str, image: str, assets: Assets) -> dict[str, str]:
+def plan_proxy(
+    labs: Iterable[str], *, port: int, bind: str, image: str, assets: Assets, names: naming.Names = naming.Names()
+) -> dict[str, str]:
     """The shared proxy's files, with a route for every lab in ``labs``."""
     routes = [
-        caddy.Route(lab=name, host=f"{name}.litellm.localhost", upstream=f"{naming.litellm_alias(name)}:{naming.CONTAINER_PORT}")
+        caddy.Route(lab=name, host=f"{name}.litellm.localhost", upstream=f"{names.litellm_alias(name)}:{naming.CONTAINER_PORT}")
         for name in sorted(set(labs))
     ]
     source = "invoke gateway (shared proxy)"
@@ -155,5 +161,5 @@ def plan_proxy(labs: Iterable[str], *, port: int, bind: str, image: str, assets:
             index_html=assets.caddy_index,
             header=header(source=source),
         ),
-        f"proxy/{PROXY_COMPOSE_FILE}": to_yaml(compose.proxy_compose(image=image, bind=bind, port=port), source=source),
+        f"proxy/{PROXY_COMPOSE_FILE}": to_yaml(compose.proxy_compose(image=image, bind=bind, port=port, names=names), source=source),
     }

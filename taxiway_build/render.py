@@ -25,7 +25,12 @@ def lab_plan(settings: Settings, name: str, *, key: str | None = None, install_c
 def proxy_plan(settings: Settings, *, extra: list[str] = (), exclude: list[str] = (), assets: plan.Assets | None = None) -> dict[str, str]:
     labs = (set(state.configured_gateways(settings.paths)) | set(extra)) - set(exclude)
     return plan.plan_proxy(
-        labs, port=settings.proxy_port, bind=settings.proxy_bind, image=settings.images.caddy, assets=assets or state.load_assets()
+        labs,
+        port=settings.proxy_port,
+        bind=settings.proxy_bind,
+        image=settings.images.caddy,
+        assets=assets or state.load_assets(),
+        names=settings.names,
     )
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from taxiway_build.errors import TaxiwayError
+from taxiway_build.naming import Names
 
 #: The checkout (or installed source tree) that holds ``config/`` and ``compose/``.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -93,10 +95,16 @@ class Settings:
     chatgpt_api_base: str | None = None
     #: Seconds ``invoke gateway`` waits for the route to answer.
     wait_timeout: float = 300.0
+    #: Prefix of every Compose project, container and network name.
+    prefix: str = "taxiway"
 
     @property
     def paths(self) -> StatePaths:
         return StatePaths(self.home)
+
+    @property
+    def names(self) -> Names:
+        return Names(self.prefix)
 
 
 def _port(name: str, raw: str) -> int:
@@ -132,6 +140,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         timeout = float(raw_timeout)
     except ValueError:
         raise TaxiwayError(f"TAXIWAY_WAIT_TIMEOUT={raw_timeout!r} is not a number of seconds") from None
+    prefix = env.get("TAXIWAY_PROJECT_PREFIX", "taxiway")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,23}", prefix):
+        raise TaxiwayError(
+            f"TAXIWAY_PROJECT_PREFIX={prefix!r} is invalid", "use lowercase letters, digits and hyphens, at most 24 characters"
+        )
     return Settings(
         home=home,
         proxy_port=port,
@@ -140,4 +153,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         gateway_db=db,
         chatgpt_api_base=env.get("TAXIWAY_CHATGPT_API_BASE") or None,
         wait_timeout=timeout,
+        prefix=prefix,
     )

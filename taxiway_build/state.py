@@ -122,4 +122,5 @@ def lab_inputs(settings: Settings, lab: Lab, *, key: str, install_catalog: bool)
         langfuse=langfuse_keys(read_gateway_env(paths, lab.name)),
         has_codex_credentials=has_codex_credentials(paths),
         chatgpt_api_base=settings.chatgpt_api_base,
+        names=settings.names,
     )

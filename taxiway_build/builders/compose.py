@@ -21,8 +21,8 @@ LITELLM_HEALTHCHECK = [
 TOKEN_MOUNT = "/app/chatgpt_token"
 
 
-def database_url(lab: str) -> str:
-    return f"postgresql://{DB_USER}:{DB_PASSWORD}@{naming.postgres_alias(lab)}:5432/{DB_NAME}"
+def database_url(names: naming.Names, lab: str) -> str:
+    return f"postgresql://{DB_USER}:{DB_PASSWORD}@{names.postgres_alias(lab)}:5432/{DB_NAME}"
 
 
 def lab_compose(
@@ -35,6 +35,7 @@ def lab_compose(
     session_mapper: bool,
     codex_token_dir: str | None,
     chatgpt_api_base: str | None,
+    names: naming.Names = naming.Names(),
 ) -> dict:
     """The lab's Compose project.
 
@@ -56,7 +57,7 @@ def lab_compose(
         "command": ["--config", "/app/config.yaml", "--port", str(naming.CONTAINER_PORT)],
         "environment": litellm_environment(
             master_key=KEY_REF,
-            database_url=database_url(lab) if database else None,
+            database_url=database_url(names, lab) if database else None,
             langfuse=LANGFUSE_REFS if langfuse else None,
             chatgpt_token_dir=TOKEN_MOUNT if codex_token_dir else None,
             chatgpt_api_base=chatgpt_api_base,
@@ -71,7 +72,7 @@ def lab_compose(
             "retries": 6,
             "start_period": "90s",
         },
-        "networks": {"default": {"aliases": [naming.litellm_alias(lab)]}},
+        "networks": {"default": {"aliases": [names.litellm_alias(lab)]}},
     }
     services: dict = {}
     if database:
@@ -87,21 +88,21 @@ def lab_compose(
                 "timeout": "3s",
                 "retries": 10,
             },
-            "networks": {"default": {"aliases": [naming.postgres_alias(lab)]}},
+            "networks": {"default": {"aliases": [names.postgres_alias(lab)]}},
         }
         litellm["depends_on"] = {"postgres": {"condition": "service_healthy"}}
     services["litellm"] = litellm
     project: dict = {
-        "name": naming.lab_project(lab),
+        "name": names.lab_project(lab),
         "services": services,
-        "networks": {"default": {"name": naming.lab_network(lab)}},
+        "networks": {"default": {"name": names.lab_network(lab)}},
     }
     if database:
         project["volumes"] = {"postgres_data": {}}
     return project
 
 
-def proxy_compose(*, image: str, bind: str, port: int) -> dict:
+def proxy_compose(*, image: str, bind: str, port: int, names: naming.Names = naming.Names()) -> dict:
     """The shared proxy's Compose project.
 
     It mounts the proxy directory (not the single Caddyfile) so the writer can replace the
@@ -109,7 +110,7 @@ def proxy_compose(*, image: str, bind: str, port: int) -> dict:
     with ``docker network connect`` at run time, so adding a lab never recreates the proxy.
     """
     return {
-        "name": naming.PROXY_PROJECT,
+        "name": names.proxy_project,
         "services": {
             naming.PROXY_SERVICE: {
                 "image": image,
@@ -118,12 +119,9 @@ def proxy_compose(*, image: str, bind: str, port: int) -> dict:
                 "ports": [f"{bind}:{port}:{naming.CONTAINER_PORT}"],
                 "volumes": ["./:/etc/caddy:ro"],
                 "labels": {"sh.taxiway.role": "proxy"},
-                "networks": {"default": {"aliases": [proxy_alias()]}},
+                "networks": {"default": {"aliases": [names.proxy_alias]}},
             }
         },
-        "networks": {"default": {"name": f"{naming.PROXY_PROJECT}_default"}},
+        "networks": {"default": {"name": f"{names.proxy_project}_default"}},
     }
 
-
-def proxy_alias() -> str:
-    return naming.service_alias(naming.PROXY_PROJECT, naming.PROXY_SERVICE)
