@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from invoke import Collection
 
+from taxiway_build.tasks import clients as _clients
+from taxiway_build.tasks import credentials as _credentials
 from taxiway_build.tasks import gateway as _gateway
 from taxiway_build.tasks import info as _info
 from taxiway_build.tasks import lab as _lab
 
 gateway = Collection.from_module(_gateway, name="gateway")
-ns = Collection(Collection.from_module(_lab, name="lab"), gateway, _info.access, _info.status)
+ns = Collection(Collection.from_module(_lab, name="lab"), gateway, _info.access, _info.status, _info.doctor)
+ns.add_collection(Collection.from_module(_credentials, name="credentials"))
+ns.add_collection(Collection.from_module(_clients, name="clients"))
 
 __all__ = ["ns"]

@@ -70,3 +70,18 @@ def status(c: Context, json_: bool = False) -> None:
     print()
     print("Langfuse stack:")
     print(f"  Status: {data['langfuse']['state']}")
+
+
+@task(help={"lab": "check only this lab"})
+def doctor(c: Context, lab: str | None = None) -> None:
+    """Check Docker, Compose, the proxy port, the model catalog and each lab's prerequisites."""
+    from invoke import Exit
+
+    from taxiway_build.doctor import run_checks
+
+    checks = run_checks(settings(), lab)
+    for name, problem in checks:
+        print(f"{'ok ' if problem is None else 'BAD'}  {name}" + ("" if problem is None else f": {problem}"))
+    bad = sum(problem is not None for _, problem in checks)
+    if bad:
+        raise Exit(f"{bad} problem(s) found", code=1)
