@@ -108,18 +108,22 @@ class Settings:
 
 
 def _port(name: str, raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise TaxiwayError(f"{name}={raw!r} is not a port number", "use an integer from 1 to 65535") from None
+    # Plain ASCII digits only: int() would also take "4_000", "+4000" or non-ASCII digits.
+    if not re.fullmatch(r"[0-9]+", raw.strip()):
+        raise TaxiwayError(f"{name}={raw!r} is not a port number", "use an integer from 1 to 65535")
+    port = int(raw)
     if not 1 <= port <= 65535:
         raise TaxiwayError(f"{name}={port} is out of range", "use an integer from 1 to 65535")
     return port
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read ``TAXIWAY_*`` variables; anything malformed is a :class:`TaxiwayError`."""
-    env = os.environ if environ is None else environ
+    """Read ``TAXIWAY_*`` variables; anything malformed is a :class:`TaxiwayError`.
+
+    An empty variable counts as unset (``make`` passes ``TAXIWAY_PROXY_PORT=$(PORT)`` even
+    when ``PORT`` is empty), as it already did for ``TAXIWAY_HOME`` and the image overrides.
+    """
+    env = {k: v for k, v in (os.environ if environ is None else environ).items() if v != ""}
     home = Path(env.get("TAXIWAY_HOME") or Path(env.get("HOME") or Path.home()) / ".taxiway").expanduser()
     port = _port("TAXIWAY_PROXY_PORT", env.get("TAXIWAY_PROXY_PORT", "4000"))
     bind = env.get("TAXIWAY_PROXY_BIND", "127.0.0.1")
@@ -140,6 +144,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         timeout = float(raw_timeout)
     except ValueError:
         raise TaxiwayError(f"TAXIWAY_WAIT_TIMEOUT={raw_timeout!r} is not a number of seconds") from None
+    if not 0 < timeout < float("inf"):
+        raise TaxiwayError(f"TAXIWAY_WAIT_TIMEOUT={raw_timeout!r} is not a positive number of seconds")
     prefix = env.get("TAXIWAY_PROJECT_PREFIX", "taxiway")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,23}", prefix):
         raise TaxiwayError(

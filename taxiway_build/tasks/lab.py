@@ -31,6 +31,9 @@ def create(c: Context, lab: str, agent: str, model: str | None = None, update: b
     try:
         old = state.read_lab(s.paths, name)
     except TaxiwayError:
+        # Only a missing record means "new lab"; an unreadable one is replaced only on --update.
+        if state.record_path(s.paths, name).exists() and not update:
+            raise
         old = None
     if old == new:
         print(f"lab {name}: unchanged ({new.agent}, model {new.model})")
@@ -73,9 +76,17 @@ def list_(c: Context, json_: bool = False) -> None:
 def rm(c: Context, lab: str, dry_run: bool = False) -> None:
     """Remove a lab: its gateway (containers, DB volume, route) and its state."""
     from taxiway_build import gateway, state
+    from taxiway_build.errors import TaxiwayError
+    from taxiway_build.lab import validate_name
 
     s = settings()
-    state.read_lab(s.paths, lab)
+    validate_name(lab)
+    try:
+        state.read_lab(s.paths, lab)
+    except TaxiwayError:
+        # An unreadable record must not block removing the lab (its message says to remove it).
+        if not state.record_path(s.paths, lab).is_file():
+            raise
     gateway.remove(s, lab, dry_run=dry_run)
     if dry_run:
         print(f"[dry-run] would remove {s.paths.lab_dir(lab)}")
