@@ -74,6 +74,17 @@ def lab_models(lab: Lab, catalog_models: Iterable[Model]) -> tuple[Model, ...]:
     return models
 
 
+def catalog_env_refs(models: Iterable[Model]) -> list[str]:
+    """Variables the catalog reads with LiteLLM's ``os.environ/NAME`` (e.g. provider API keys)."""
+    refs = {
+        value.removeprefix("os.environ/")
+        for m in models
+        for value in (m.api_key, m.api_base)
+        if value and value.startswith("os.environ/")
+    }
+    return sorted(refs)
+
+
 def config_hash(files: Mapping[str, str]) -> str:
     digest = hashlib.sha256()
     for name in sorted(files):
@@ -113,6 +124,7 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
             codex_token_dir=token_dir,
             chatgpt_api_base=inputs.chatgpt_api_base,
             names=inputs.names,
+            passthrough_env=catalog_env_refs(inputs.models),
         ),
         source=source,
     )
@@ -139,7 +151,7 @@ def plan_clients(inputs: LabInputs) -> dict[str, str]:
         files[str(cdir / "codex" / "config.toml")] = to_toml(clients.codex_config(url=url, model=lab.model), source=source)
     else:
         files[str(cdir / "claude-code" / "env")] = to_env(
-            clients.claude_code_env(url=url, key=inputs.key, model=lab.model), source=source
+            clients.claude_code_env(url=url, key=inputs.key, model=lab.model, models=[m.name for m in inputs.models]), source=source
         )
     return files
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from taxiway_build import naming
 from taxiway_build.builders.litellm_config import SESSION_MAPPER_MODULE, LangfuseExport, litellm_environment
 from taxiway_build.settings import Images
@@ -36,6 +38,7 @@ def lab_compose(
     codex_token_dir: str | None,
     chatgpt_api_base: str | None,
     names: naming.Names = naming.Names(),
+    passthrough_env: Sequence[str] = (),
 ) -> dict:
     """The lab's Compose project.
 
@@ -43,7 +46,9 @@ def lab_compose(
     this lab. ``config_hash`` goes into a label so that a changed config, callback or mount
     recreates the container (Compose alone would keep running the stale config).
     ``codex_token_dir`` is the host directory of converted Codex credentials, relative to the
-    gateway directory, or ``None`` when there are none.
+    gateway directory, or ``None`` when there are none. ``passthrough_env`` names variables
+    the catalog reads (``os.environ/NAME``): Compose takes them from the environment of
+    ``invoke gateway``, so provider keys never sit in a file we write.
     """
     volumes = ["./litellm_config.yaml:/app/config.yaml:ro"]
     if session_mapper:
@@ -61,7 +66,8 @@ def lab_compose(
             langfuse=LANGFUSE_REFS if langfuse else None,
             chatgpt_token_dir=TOKEN_MOUNT if codex_token_dir else None,
             chatgpt_api_base=chatgpt_api_base,
-        ),
+        )
+        | {name: f"${{{name}:-}}" for name in passthrough_env},
         "volumes": volumes,
         "extra_hosts": ["host.docker.internal:host-gateway"],
         "labels": {naming.LAB_LABEL: lab, naming.CONFIG_HASH_LABEL: config_hash},
