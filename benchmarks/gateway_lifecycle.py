@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def timed(label: str, settings, lab: str) -> None:  # noqa: ANN001
     outcome = gateway.reconcile(settings, lab, runner=runner)
     elapsed = time.perf_counter() - start
     verdict = "unchanged" if outcome.unchanged else f"changed: {', '.join(outcome.containers_changed) or 'files only'}"
+    # Plus one Docker API ping (the SDK preflight), which is not a docker command.
     print(f"{label:<28} {elapsed:7.2f} s   {len(runner.log):2d} docker commands   ({verdict})")
 
 
@@ -50,7 +52,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the lab and proxy running")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="taxiway-bench-"))
+    prefix = f"twbench-{secrets.token_hex(3)}"
     env = {**os.environ, **LOCAL_IMAGES, "TAXIWAY_HOME": str(home), "TAXIWAY_PROXY_PORT": str(free_port()),
+           "TAXIWAY_PROJECT_PREFIX": prefix,
            "TAXIWAY_GATEWAY_DB": os.environ.get("TAXIWAY_GATEWAY_DB", "none")}
     settings = load_settings(env)
     lab = "bench"
@@ -65,7 +69,7 @@ def main() -> None:
     finally:
         if not args.keep:
             gateway.remove(settings, lab)
-            subprocess.run(["docker", "compose", "-p", "taxiway-proxy", "down", "--remove-orphans"],
+            subprocess.run(["docker", "compose", "-p", settings.names.proxy_project, "down", "--remove-orphans"],
                            capture_output=True, check=False)
     sys.exit(0)
 

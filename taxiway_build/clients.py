@@ -36,7 +36,8 @@ def merge_codex_config(existing: str, ours: str, *, path: str) -> str:
         doc = tomlkit.parse(existing)
     except TOMLKitError as exc:
         raise TaxiwayError(f"{path} is not valid TOML ({exc})", hint) from None
-    new = tomlkit.parse(ours)
+    # The trailing blank line keeps our table apart from a table that follows it in ``existing``.
+    new = tomlkit.parse(ours.rstrip("\n") + "\n\n")
     for key in OWNED_KEYS:
         doc[key] = new[key]
     table = new["model_providers"][CODEX_PROVIDER]
@@ -47,7 +48,7 @@ def merge_codex_config(existing: str, ours: str, *, path: str) -> str:
         raise TaxiwayError(f"{path}: model_providers is not a table", hint)
     else:
         providers[CODEX_PROVIDER] = table.unwrap() if isinstance(providers, InlineTable) else table
-    return tomlkit.dumps(doc)
+    return tomlkit.dumps(doc).rstrip("\n") + "\n"
 
 
 def with_user_settings(home: Path, files: Mapping[str, str]) -> dict[str, str]:

@@ -47,7 +47,9 @@ def read_codex_login(source: Path) -> dict:
     except FileNotFoundError:
         raise TaxiwayError(f"Codex auth file not found at {source}", LOGIN_HINT) from None
     except OSError as exc:
-        raise TaxiwayError(f"cannot read Codex auth file {source}: {exc.strerror}", "check its owner and permissions") from None
+        raise TaxiwayError(
+            f"cannot read Codex auth file {source}: {exc.strerror}", "check its owner and permissions"
+        ) from None
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -65,7 +67,9 @@ def _usable(path: Path) -> bool:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict) and all(isinstance(data.get(k), str) and data[k] for k in ("access_token", "refresh_token"))
+    return isinstance(data, dict) and all(
+        isinstance(data.get(k), str) and data[k] for k in ("access_token", "refresh_token")
+    )
 
 
 def sync_codex(source: Path, token_dir: Path) -> CodexSync:

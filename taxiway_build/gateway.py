@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from taxiway_build import fs, naming, plan, render, state
+from taxiway_build import clients, fs, naming, plan, render, state
 from taxiway_build.docker import Runner, compose_args, preflight
 from taxiway_build.errors import TaxiwayError
 from taxiway_build.redact import redact
@@ -180,7 +180,7 @@ def reconcile(settings: Settings, lab: str, *, dry_run: bool = False, wait: bool
     runner.secrets.append(key)
     inputs = state.lab_inputs(settings, record, key=key, install_catalog=not dry_run)
     outcome = Outcome()
-    files = plan.plan_lab(inputs, state.load_assets())
+    files = clients.with_user_settings(settings.home, plan.plan_lab(inputs, state.load_assets()))
     outcome.written += _write(settings, files, dry_run=dry_run)
     if record.agent == "codex" and not inputs.has_codex_credentials:
         print("warning: no Codex credentials yet; ChatGPT models will fail until you run `invoke credentials.codex`"

@@ -148,7 +148,9 @@ def plan_clients(inputs: LabInputs) -> dict[str, str]:
         str(cdir / "lab.env"): to_env(env.lab_env_block(key=inputs.key, url=url, agent=lab.agent), source=source),
     }
     if lab.agent == "codex":
-        files[str(cdir / "codex" / "config.toml")] = to_toml(clients.codex_config(url=url, model=lab.model), source=source)
+        files[str(cdir / "codex" / "config.toml")] = to_toml(
+            clients.codex_config(url=url, model=lab.model), source=source, owned=clients.CODEX_OWNED
+        )
     else:
         files[str(cdir / "claude-code" / "env")] = to_env(
             clients.claude_code_env(url=url, key=inputs.key, model=lab.model, models=[m.name for m in inputs.models]), source=source

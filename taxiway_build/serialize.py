@@ -30,8 +30,11 @@ def to_yaml(data: Mapping, *, source: str) -> str:
     return header(source=source) + body
 
 
-def to_toml(data: Mapping, *, source: str) -> str:
-    return header(source=source) + tomlkit.dumps(data)
+def to_toml(data: Mapping, *, source: str, owned: str | None = None) -> str:
+    """TOML with the generated header, or, for a file we merge into, a header naming what is ours."""
+    if owned is None:
+        return header(source=source) + tomlkit.dumps(data)
+    return f"# {source} keeps this file up to date: {owned}.\n# Everything else here is yours and is kept.\n" + tomlkit.dumps(data)
 
 
 def _env_value(value: str) -> str:

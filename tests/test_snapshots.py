@@ -106,9 +106,13 @@ def test_secrets_where_they_belong(lab_variant, fake_langfuse):
 
 
 def _check_headers(files: dict[str, str]) -> None:
-    # Every format we render (YAML, TOML, env, Caddyfile, Python) allows # comments.
+    # Every format we render (YAML, TOML, env, Caddyfile, Python) allows # comments. The Codex
+    # config.toml is merged into the user's file, so its header says what is ours instead.
     for rel, text in files.items():
-        assert text.startswith(HEADER_PREFIX), rel
+        if rel.endswith("codex/config.toml"):
+            assert text.startswith("# invoke clients --lab=") and "Everything else here is yours" in text, rel
+        else:
+            assert text.startswith(HEADER_PREFIX), rel
         assert text.endswith("\n") and not text.endswith("\n\n"), rel
 
 

@@ -8,6 +8,7 @@ from taxiway_build.builders.env import BASE_URL_VAR, KEY_VAR
 
 CODEX_PROVIDER = "taxiway-litellm"
 AGENT_ID_VAR = "TAXIWAY_LITELLM_AGENT_ID"
+CODEX_OWNED = f"model_provider, model and [model_providers.{CODEX_PROVIDER}]"
 
 
 def codex_config(*, url: str, model: str) -> dict:

@@ -7,7 +7,7 @@ from invoke import Context
 from taxiway_build.tasks._common import settings, task
 
 
-@task(default=True, help={"lab": "lab name (see invoke lab.list)"})
+@task(help={"lab": "lab name (see invoke lab.list)"})
 def clients(c: Context, lab: str) -> None:
     """Write the lab's client files (Codex config.toml merged into yours, Claude Code env, lab.env)."""
     from taxiway_build import clients as client_files

@@ -29,5 +29,7 @@ def codex(c: Context) -> None:
         labs = [lab.name for lab in state.list_labs(s.paths) if lab.agent == "codex"]
     except TaxiwayError:
         labs = []
-    for name in labs or ["<lab>"]:
+    for name in labs:
         print(f"next: invoke gateway --lab={name}")
+    if not labs:
+        print("next: invoke lab.create --lab=<lab> --agent=codex, then invoke gateway --lab=<lab>")
