@@ -256,3 +256,6 @@ def remove(settings: Settings, lab: str, *, dry_run: bool = False) -> None:
             shutil.rmtree(gw)
         if proxy_networks(settings, runner) is not None:
             reconcile_proxy(settings, runner, exclude=[lab])
+        elif (settings.paths.proxy / plan.CADDYFILE).is_file():
+            # A stopped proxy must not come back with the removed lab's route.
+            _write(settings, render.proxy_plan(settings, exclude=[lab]), dry_run=dry_run)
