@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docker.conftest import Installation, docker, remove_everything
+from tests.docker.conftest import Installation, docker, free_port, remove_everything
 
 pytestmark = pytest.mark.docker
 
@@ -185,7 +185,8 @@ def test_postgres_service(installation: Installation, tmp_path: Path) -> None:
     is started with --no-wait and its LiteLLM is not expected to answer.
     """
     prefix = f"{installation.prefix}-db"
-    env = {"TAXIWAY_HOME": str(tmp_path / "home"), "TAXIWAY_PROJECT_PREFIX": prefix, "TAXIWAY_GATEWAY_DB": "postgres"}
+    env = {"TAXIWAY_HOME": str(tmp_path / "home"), "TAXIWAY_PROJECT_PREFIX": prefix, "TAXIWAY_GATEWAY_DB": "postgres",
+           "TAXIWAY_PROXY_PORT": str(free_port())}
     project = f"{prefix}-pg-gateway"
     try:
         installation.invoke("lab.create", "--lab=pg", "--agent=claude-code", **env)
