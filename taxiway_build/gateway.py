@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from taxiway_build import clients, fs, naming, plan, render, state
+from taxiway_build import clients, fs, naming, observability, plan, render, state
 from taxiway_build.docker import Runner, compose_args, preflight
 from taxiway_build.errors import TaxiwayError
 from taxiway_build.redact import redact
@@ -108,14 +108,19 @@ def proxy_networks(settings: Settings, runner: Runner) -> set[str] | None:
     return set(json.loads(networks or "{}") or {})
 
 
-def reconcile_proxy(settings: Settings, runner: Runner, *, extra: list[str] = (), exclude: list[str] = ()) -> Outcome:
-    """Render the proxy files, start the proxy, connect it to every lab network, reload Caddy.
+def reconcile_proxy(
+    settings: Settings, runner: Runner, *, extra: list[str] = (), exclude: list[str] = (), langfuse: bool | None = None
+) -> Outcome:
+    """Render the proxy files, start the proxy, connect it to every route's network, reload Caddy.
 
     Call under :func:`proxy_lock`. The Caddyfile is validated inside the running proxy before
     it replaces the live file, so a refused config leaves the running one in place.
+    ``langfuse`` (default: whether observability is initialized) adds the Langfuse routes and
+    the observability network.
     """
     outcome = Outcome()
-    files = render.proxy_plan(settings, extra=list(extra), exclude=list(exclude))
+    langfuse = observability.initialized(settings.paths) if langfuse is None else langfuse
+    files = render.proxy_plan(settings, extra=list(extra), exclude=list(exclude), langfuse=langfuse)
     caddyfile_rel = f"proxy/{plan.CADDYFILE}"
     others = {rel: text for rel, text in files.items() if rel != caddyfile_rel}
     outcome.written += _write(settings, others, dry_run=runner.dry_run)
@@ -142,8 +147,10 @@ def reconcile_proxy(settings: Settings, runner: Runner, *, extra: list[str] = ()
     outcome.containers_changed += _container_changes(up.output)
     attached = proxy_networks(settings, runner) if outcome.containers_changed or not running else before
     labs = (set(state.configured_gateways(settings.paths)) | set(extra)) - set(exclude)
-    for lab in sorted(labs):
-        network = settings.names.lab_network(lab)
+    networks = [settings.names.lab_network(lab) for lab in sorted(labs)]
+    if langfuse:
+        networks.append(settings.names.observability_network)
+    for network in networks:
         if attached is not None and network in attached:
             continue
         result = runner.run(["network", "connect", network, settings.names.proxy_container], check=False)

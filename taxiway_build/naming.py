@@ -59,3 +59,18 @@ class Names:
 
     def lab_container(self, lab: str, service: str) -> str:
         return container(self.lab_project(lab), service)
+
+    @property
+    def observability_project(self) -> str:
+        """The optional Langfuse stack (``invoke observe.*``)."""
+        return f"{self.prefix}-observability"
+
+    @property
+    def observability_network(self) -> str:
+        return f"{self.observability_project}_default"
+
+    def observability_alias(self, service: str) -> str:
+        return service_alias(self.observability_project, service)
+
+    def observability_container(self, service: str) -> str:
+        return container(self.observability_project, service)

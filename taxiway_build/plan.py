@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from taxiway_build import naming
-from taxiway_build.builders import caddy, clients, compose, env, litellm_config
+from taxiway_build.builders import caddy, clients, compose, env, langfuse, litellm_config
 from taxiway_build.catalog import Model
 from taxiway_build.errors import TaxiwayError
 from taxiway_build.lab import Lab
-from taxiway_build.serialize import header, to_env, to_toml, to_yaml
+from taxiway_build.serialize import env_lines, header, to_env, to_toml, to_yaml
 from taxiway_build.settings import Images
 
 #: Shown in place of the lab key before the first ``invoke gateway`` generates it.
@@ -27,6 +27,9 @@ COMPOSE_FILE = "litellm.compose.yml"
 ENV_FILE = "env"
 PROXY_COMPOSE_FILE = "proxy.compose.yml"
 CADDYFILE = "Caddyfile"
+OBSERVABILITY_DIR = PurePosixPath("observability")
+OBSERVABILITY_COMPOSE = OBSERVABILITY_DIR / "langfuse.compose.yml"
+OBSERVABILITY_ENV = OBSERVABILITY_DIR / ".env"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Assets:
     session_mapper: str
     caddy_global: str
     caddy_index: str
+    lab_tags: str
 
 
 @dataclass(frozen=True)
@@ -97,18 +101,24 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
     gw = gateway_dir(lab.name)
     url = env.base_url(lab.host, inputs.proxy_port)
     session_mapper = lab.agent == "codex"
+    # A lab that exports traces tags them with its name (all labs share one Langfuse project).
+    lab_tags = bool(inputs.langfuse)
     source = f"invoke gateway --lab={lab.name}"
     config_text = to_yaml(
         litellm_config.litellm_config(
-            inputs.models, session_mapper=session_mapper, langfuse=bool(inputs.langfuse), database=inputs.database
+            inputs.models, session_mapper=session_mapper, langfuse=bool(inputs.langfuse), database=inputs.database,
+            lab_tags=lab_tags,
         ),
         source=source,
     )
     mounted = {CONFIG_FILE: config_text}
-    # The callback module is copied from config/ into the gateway dir: generated, so headed.
+    # The callback modules are copied from config/ into the gateway dir: generated, so headed.
     mapper_text = header(source=source) + assets.session_mapper if session_mapper else ""
     if session_mapper:
         mounted[f"{litellm_config.SESSION_MAPPER_MODULE}.py"] = mapper_text
+    tags_text = header(source=source) + assets.lab_tags if lab_tags else ""
+    if lab_tags:
+        mounted[f"{litellm_config.LAB_TAGS_MODULE}.py"] = tags_text
     token_dir = "../../../auth/providers/codex/chatgpt_token" if inputs.has_codex_credentials else None
     if token_dir:
         # A new mount must recreate the container even though the config text is unchanged.
@@ -125,6 +135,7 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
             chatgpt_api_base=inputs.chatgpt_api_base,
             names=inputs.names,
             passthrough_env=catalog_env_refs(inputs.models),
+            lab_tags=lab_tags,
         ),
         source=source,
     )
@@ -135,6 +146,8 @@ def plan_lab(inputs: LabInputs, assets: Assets) -> dict[str, str]:
     }
     if session_mapper:
         files[str(gw / f"{litellm_config.SESSION_MAPPER_MODULE}.py")] = mapper_text
+    if lab_tags:
+        files[str(gw / f"{litellm_config.LAB_TAGS_MODULE}.py")] = tags_text
     files.update(plan_clients(inputs))
     return files
 
@@ -159,9 +172,24 @@ def plan_clients(inputs: LabInputs) -> dict[str, str]:
 
 
 def plan_proxy(
-    labs: Iterable[str], *, port: int, bind: str, image: str, assets: Assets, names: naming.Names = naming.Names()
+    labs: Iterable[str],
+    *,
+    port: int,
+    bind: str,
+    image: str,
+    assets: Assets,
+    names: naming.Names = naming.Names(),
+    langfuse_routes: bool = False,
 ) -> dict[str, str]:
-    """The shared proxy's files, with a route for every lab in ``labs``."""
+    """The shared proxy's files, with a route for every lab in ``labs`` (and for Langfuse)."""
+    sites = None
+    if langfuse_routes:
+        sites = caddy.LangfuseSites(
+            public_host=langfuse.PUBLIC_HOST,
+            internal_host=names.proxy_container,
+            path_prefix=langfuse.INGEST_PREFIX,
+            upstream=f"{names.observability_alias(langfuse.WEB)}:{langfuse.WEB_PORT}",
+        )
     routes = [
         caddy.Route(lab=name, host=f"{name}.litellm.localhost", upstream=f"{names.litellm_alias(name)}:{naming.CONTAINER_PORT}")
         for name in sorted(set(labs))
@@ -174,6 +202,26 @@ def plan_proxy(
             global_options=assets.caddy_global,
             index_html=assets.caddy_index,
             header=header(source=source),
+            langfuse=sites,
         ),
         f"proxy/{PROXY_COMPOSE_FILE}": to_yaml(compose.proxy_compose(image=image, bind=bind, port=port, names=names), source=source),
     }
+
+
+def plan_observability(static_compose: Mapping, env_values: Mapping[str, str] | None, *, port: int, images: Images,
+                       names: naming.Names = naming.Names()) -> dict[str, str]:
+    """The Langfuse stack's files: its Compose file and (as first written) its ``.env``.
+
+    ``static_compose`` is the parsed ``compose/langfuse.compose.yml``; ``env_values`` every
+    ``.env`` value (:func:`langfuse.env_values`), or None to plan the Compose file only. The
+    ``.env`` is append-only on disk: once it exists, only missing keys are added
+    (``taxiway_build.observability``).
+    """
+    files = {
+        str(OBSERVABILITY_COMPOSE): to_yaml(
+            langfuse.langfuse_compose(static_compose, images=images, names=names, port=port), source="invoke observe.up"
+        ),
+    }
+    if env_values is not None:
+        files[str(OBSERVABILITY_ENV)] = langfuse.ENV_HEADER + env_lines(env_values)
+    return files

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taxiway_build import plan, state
+from taxiway_build import observability, plan, state
 from taxiway_build.settings import Settings
 
 
@@ -22,7 +22,15 @@ def lab_plan(settings: Settings, name: str, *, key: str | None = None, install_c
     return files
 
 
-def proxy_plan(settings: Settings, *, extra: list[str] = (), exclude: list[str] = (), assets: plan.Assets | None = None) -> dict[str, str]:
+def proxy_plan(
+    settings: Settings,
+    *,
+    extra: list[str] = (),
+    exclude: list[str] = (),
+    assets: plan.Assets | None = None,
+    langfuse: bool | None = None,
+) -> dict[str, str]:
+    """The proxy's files; ``langfuse`` (default: whether observability is initialized) adds its routes."""
     labs = (set(state.configured_gateways(settings.paths)) | set(extra)) - set(exclude)
     return plan.plan_proxy(
         labs,
@@ -31,6 +39,7 @@ def proxy_plan(settings: Settings, *, extra: list[str] = (), exclude: list[str] 
         image=settings.images.caddy,
         assets=assets or state.load_assets(),
         names=settings.names,
+        langfuse_routes=observability.initialized(settings.paths) if langfuse is None else langfuse,
     )
 
 
@@ -41,4 +50,4 @@ PUBLIC_FILES = ("proxy/Caddyfile", "proxy/proxy.compose.yml")
 def modes(files: dict[str, str]) -> dict[str, int]:
     from taxiway_build.fs import PUBLIC_MODE
 
-    return {rel: PUBLIC_MODE for rel in files if rel in PUBLIC_FILES or rel.endswith("codex_session_mapper.py")}
+    return {rel: PUBLIC_MODE for rel in files if rel in PUBLIC_FILES or rel.endswith(("codex_session_mapper.py", "lab_tags.py"))}

@@ -44,6 +44,11 @@ def _env_value(value: str) -> str:
     return shlex.quote(value)
 
 
-def to_env(values: Mapping[str, str], *, source: str) -> str:
+def env_lines(values: Mapping[str, str]) -> str:
     """``KEY=value`` lines sorted by key, readable by ``--env-file`` and by ``set -a; . file``."""
-    return header(source=source) + "".join(f"{k}={_env_value(v)}\n" for k, v in sorted(values.items()))
+    return "".join(f"{k}={_env_value(v)}\n" for k, v in sorted(values.items()))
+
+
+def to_env(values: Mapping[str, str], *, source: str) -> str:
+    """:func:`env_lines` under the generated header."""
+    return header(source=source) + env_lines(values)

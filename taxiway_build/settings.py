@@ -24,6 +24,12 @@ DEFAULT_IMAGES = {
     "litellm": "ghcr.io/berriai/litellm:v1.108.7",
     "postgres": "postgres:17-alpine",
     "caddy": "caddy:2.11-alpine",
+    # The optional Langfuse v3 stack (`invoke observe.up`); its Postgres uses ``postgres``.
+    "langfuse": "langfuse/langfuse:3.178.0",
+    "langfuse_worker": "langfuse/langfuse-worker:3.178.0",
+    "clickhouse": "clickhouse/clickhouse-server:25.3",
+    "minio": "minio/minio:RELEASE.2025-09-07T16-13-09Z",
+    "redis": "redis:7.4-alpine",
 }
 
 DB_MODES = ("postgres", "none")
@@ -36,6 +42,11 @@ class Images:
     litellm: str = DEFAULT_IMAGES["litellm"]
     postgres: str = DEFAULT_IMAGES["postgres"]
     caddy: str = DEFAULT_IMAGES["caddy"]
+    langfuse: str = DEFAULT_IMAGES["langfuse"]
+    langfuse_worker: str = DEFAULT_IMAGES["langfuse_worker"]
+    clickhouse: str = DEFAULT_IMAGES["clickhouse"]
+    minio: str = DEFAULT_IMAGES["minio"]
+    redis: str = DEFAULT_IMAGES["redis"]
 
 
 @dataclass(frozen=True)

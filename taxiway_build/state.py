@@ -6,7 +6,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from taxiway_build import fs, plan
+from taxiway_build import fs, observability, plan
 from taxiway_build.builders.env import KEY_VAR, LANGFUSE_VARS
 from taxiway_build.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from taxiway_build.envfile import read_env
@@ -27,6 +27,7 @@ def load_assets() -> plan.Assets:
         session_mapper=(CONFIG_DIR / "litellm" / "callbacks" / "codex_session_mapper.py").read_text(),
         caddy_global=(CONFIG_DIR / "caddy" / "global.caddy").read_text(),
         caddy_index=(CONFIG_DIR / "caddy" / "index.html").read_text(),
+        lab_tags=(CONFIG_DIR / "litellm" / "callbacks" / "lab_tags.py").read_text(),
     )
 
 
@@ -82,6 +83,19 @@ def langfuse_keys(gateway_env: dict[str, str]) -> dict[str, str] | None:
     return values if all(values.values()) else None
 
 
+def lab_langfuse(settings: Settings, gateway_env: dict[str, str]) -> dict[str, str] | None:
+    """Where a lab exports traces: the observability stack while it is initialized; otherwise
+    keys already in the lab's gateway env (say, an external Langfuse), unless they point at
+    the stack, which ``invoke observe.rm`` removed (no dead export)."""
+    managed = observability.lab_export(settings)
+    if managed:
+        return managed
+    keys = langfuse_keys(gateway_env)
+    if keys and keys["LANGFUSE_OTEL_HOST"] == observability.otel_host(settings):
+        return None
+    return keys
+
+
 def catalog(paths: StatePaths, *, install: bool) -> Catalog:
     """The runtime catalog; installed from the default when missing (only if ``install``).
 
@@ -119,7 +133,7 @@ def lab_inputs(settings: Settings, lab: Lab, *, key: str, install_catalog: bool)
         proxy_port=settings.proxy_port,
         images=settings.images,
         database=settings.gateway_db == "postgres",
-        langfuse=langfuse_keys(read_gateway_env(paths, lab.name)),
+        langfuse=lab_langfuse(settings, read_gateway_env(paths, lab.name)),
         has_codex_credentials=has_codex_credentials(paths),
         chatgpt_api_base=settings.chatgpt_api_base,
         names=settings.names,

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from taxiway_build import naming, plan, state
+from taxiway_build.builders import langfuse
 from taxiway_build.catalog import DEFAULT_CATALOG, Catalog, load_catalog, parse_catalog
 from taxiway_build.lab import Lab, default_model
 from taxiway_build.settings import Images
@@ -35,6 +37,17 @@ FAKE_LANGFUSE = {
     "LANGFUSE_SECRET_KEY": "sk-lf-fake-00000000-0000-0000-0000-000000000000",
     "LANGFUSE_OTEL_HOST": "http://host.docker.internal:3000",
 }
+
+
+def _fake_generated(index: int, spec: langfuse.Generated) -> str:
+    if spec.kind == "hex":
+        return (f"{index:x}" * spec.size * 2)[: spec.size * 2]
+    uuid = f"00000000-0000-4000-8000-{index:012d}"
+    return uuid if spec.kind == "uuid" else f"{spec.kind}-{uuid}"
+
+
+#: Every generated value of the observability ``.env``, each obviously fake and distinct.
+FAKE_OBSERVABILITY = {name: _fake_generated(i, spec) for i, (name, spec) in enumerate(langfuse.GENERATED.items(), 1)}
 
 
 @pytest.fixture
@@ -81,7 +94,7 @@ class PySnapshot(TextSnapshot):
 
 
 _BY_SUFFIX = {".yaml": YamlSnapshot, ".yml": YmlSnapshot, ".toml": TomlSnapshot, ".env": EnvSnapshot, ".py": PySnapshot}
-_BY_NAME = {"env": EnvSnapshot, "Caddyfile": CaddySnapshot}
+_BY_NAME = {"env": EnvSnapshot, ".env": EnvSnapshot, "Caddyfile": CaddySnapshot}
 
 
 def extension_for(rel: str) -> type[TextSnapshot]:
@@ -306,6 +319,8 @@ class ProxyVariant:
     bind: str = "127.0.0.1"
     image: str = Images().caddy
     prefix: str = "taxiway"
+    #: Observability initialized: the Langfuse routes.
+    langfuse: bool = False
 
 
 PROXY_VARIANTS = (
@@ -316,6 +331,9 @@ PROXY_VARIANTS = (
     ProxyVariant("proxy-1-lab-lan-port", ("demo",), port=14000, bind="0.0.0.0"),
     ProxyVariant("proxy-1-lab-ipv6-loopback", ("demo",), bind="::1"),
     ProxyVariant("proxy-1-lab-prefix", ("demo",), image="taxiway-test/caddy:local", prefix="taxiway-test"),
+    ProxyVariant("proxy-0-labs-langfuse", (), langfuse=True),
+    ProxyVariant("proxy-2-labs-langfuse", ("demo", "alpha"), langfuse=True),
+    ProxyVariant("proxy-1-lab-prefix-langfuse", ("demo",), port=14000, prefix="taxiway-test", langfuse=True),
 )
 
 
@@ -328,8 +346,61 @@ class RenderedProxy:
 @pytest.fixture(params=PROXY_VARIANTS, ids=lambda v: v.name)
 def proxy_variant(request, assets) -> RenderedProxy:
     v = request.param
-    files = plan.plan_proxy(v.labs, port=v.port, bind=v.bind, image=v.image, assets=assets, names=naming.Names(v.prefix))
+    files = plan.plan_proxy(
+        v.labs, port=v.port, bind=v.bind, image=v.image, assets=assets, names=naming.Names(v.prefix), langfuse_routes=v.langfuse
+    )
     return RenderedProxy(v, files)
+
+
+@dataclass(frozen=True)
+class ObservabilityVariant:
+    name: str
+    port: int = 4000
+    images: Images = field(default_factory=Images)
+    prefix: str = "taxiway"
+
+
+OBSERVABILITY_VARIANTS = (
+    ObservabilityVariant("observability"),
+    # Another installation on another port, with every image of the stack overridden.
+    ObservabilityVariant(
+        "observability-prefix-images-port",
+        port=14000,
+        prefix="taxiway-test",
+        images=Images(
+            postgres="taxiway-test/postgres:local",
+            langfuse="taxiway-test/langfuse:local",
+            langfuse_worker="taxiway-test/langfuse-worker:local",
+            clickhouse="taxiway-test/clickhouse:local",
+            minio="taxiway-test/minio:local",
+            redis="taxiway-test/redis:local",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RenderedObservability:
+    variant: ObservabilityVariant
+    files: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def static_langfuse_compose() -> dict:
+    from taxiway_build import observability
+
+    return yaml.safe_load(observability.STATIC_COMPOSE.read_text())
+
+
+@pytest.fixture(params=OBSERVABILITY_VARIANTS, ids=lambda v: v.name)
+def observability_variant(request, static_langfuse_compose) -> RenderedObservability:
+    """The Langfuse stack's files (Compose file and ``.env`` with fixed fake secrets)."""
+    v = request.param
+    files = plan.plan_observability(
+        static_langfuse_compose, langfuse.env_values(FAKE_OBSERVABILITY), port=v.port, images=v.images,
+        names=naming.Names(v.prefix),
+    )
+    return RenderedObservability(v, files)
 
 
 @pytest.fixture

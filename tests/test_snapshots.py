@@ -18,11 +18,13 @@ import pytest
 import yaml
 
 from taxiway_build import naming, plan
+from taxiway_build.builders import langfuse
 from taxiway_build.builders.env import LANGFUSE_VARS
 from taxiway_build.envfile import parse_env
 from taxiway_build.lab import AGENTS
 from taxiway_build.serialize import GENERATED
 from taxiway_build.settings import Images
+from tests.conftest import FAKE_OBSERVABILITY
 
 HEADER_PREFIX = f"# {GENERATED}\n"
 #: A second obviously fake lab key (the first comes from the ``fake_key`` fixture).
@@ -66,6 +68,8 @@ def test_lab_file_set(lab_variant):
         expected |= {gw("codex_session_mapper.py"), f"lab-state/{lab}/clients/codex/config.toml"}
     else:
         expected |= {f"lab-state/{lab}/clients/claude-code/env"}
+    if lab_variant.variant.langfuse:
+        expected |= {gw("lab_tags.py")}
     assert set(lab_variant.files) == expected
 
 
@@ -198,11 +202,26 @@ def test_session_mapper_only_for_codex_labs(lab_variant):
     callbacks = config["litellm_settings"].get("callbacks", [])
     assert ("codex_session_mapper.proxy_handler_instance" in callbacks) == codex
     if codex and v.langfuse:
-        # The mapper must run before the exporter builds its trace.
-        assert callbacks == ["codex_session_mapper.proxy_handler_instance", "langfuse_otel"]
+        # The mapper (and the tagger) must run before the exporter builds its trace.
+        assert callbacks == ["codex_session_mapper.proxy_handler_instance", "lab_tags.proxy_handler_instance", "langfuse_otel"]
     volumes = compose_of(files)["services"]["litellm"]["volumes"]
     assert any("codex_session_mapper.py" in vol for vol in volumes) == codex
     assert (gw("codex_session_mapper.py") in files) == codex
+
+
+def test_lab_tags_only_when_exporting(lab_variant, assets):
+    """Labs that export traces tag them with the lab (TAXIWAY_LAB) and the agent header."""
+    v, files = lab_variant.variant, lab_variant.files
+    callbacks = config_of(files)["litellm_settings"].get("callbacks", [])
+    service = compose_of(files)["services"]["litellm"]
+    assert ("lab_tags.proxy_handler_instance" in callbacks) == v.langfuse
+    assert ("./lab_tags.py:/app/lab_tags.py:ro" in service["volumes"]) == v.langfuse
+    assert service["environment"].get("TAXIWAY_LAB") == ("demo" if v.langfuse else None)
+    if v.langfuse:
+        assert callbacks[-2:] == ["lab_tags.proxy_handler_instance", "langfuse_otel"]
+        text = files[gw("lab_tags.py")]
+        assert text.endswith(assets.lab_tags)
+        compile(text, "lab_tags.py", "exec")
 
 
 def test_token_mount_only_with_credentials(lab_variant):
@@ -392,3 +411,115 @@ def test_render_is_identical_across_processes(fake_key, fake_langfuse):
         outputs.add(result.stdout)
     assert len(outputs) == 1, outputs
 
+
+
+# --------------------------------------------------------------------------------------------
+# The observability stack (Langfuse) and its routes.
+
+
+def test_observability_files(observability_variant, file_snapshot):
+    for rel, text in sorted(observability_variant.files.items()):
+        assert file_snapshot(rel, text), rel
+
+
+def test_observability_file_set(observability_variant):
+    assert set(observability_variant.files) == {"observability/langfuse.compose.yml", "observability/.env"}
+
+
+def _langfuse_compose(rendered) -> dict:
+    return yaml.safe_load(rendered.files["observability/langfuse.compose.yml"])
+
+
+def test_observability_compose_shape(observability_variant):
+    v = observability_variant.variant
+    names = naming.Names(v.prefix)
+    compose = _langfuse_compose(observability_variant)
+    assert compose["name"] == f"{v.prefix}-observability"
+    assert compose["networks"] == {"default": {"name": f"{v.prefix}-observability_default"}}
+    assert list(compose["services"]) == list(langfuse.SERVICES)
+    assert not [k for k in compose if k.startswith("x-")]
+    images = langfuse.images_by_service(v.images)
+    for name, service in compose["services"].items():
+        assert "ports" not in service, f"{name} publishes a host port"
+        assert service["image"] == images[name]
+        assert service["networks"]["default"]["aliases"] == [names.observability_alias(name)]
+        assert service["restart"] == "unless-stopped"
+        assert "healthcheck" in service, name
+    web = compose["services"][langfuse.WEB]
+    assert web["environment"]["NEXTAUTH_URL"] == f"http://langfuse.localhost:{v.port}"
+    for name in (langfuse.WEB, langfuse.WORKER):
+        assert set(compose["services"][name]["depends_on"]) == {"postgres", "clickhouse", "minio", "redis"}
+    assert set(compose["volumes"]) == {"postgres_data", "clickhouse_data", "clickhouse_logs", "minio_data", "redis_data"}
+
+
+def test_observability_secrets_only_by_reference(observability_variant):
+    """Every secret is in the .env only; the compose file reads each with ${NAME:?}."""
+    text = observability_variant.files["observability/langfuse.compose.yml"]
+    for name, value in FAKE_OBSERVABILITY.items():
+        assert value not in text, name
+    refs = set(re.findall(r"\$\{([A-Z0-9_]+)([^}]*)\}", text))
+    assert {modifier for _, modifier in refs} == {":?"}
+    env = parse_env(observability_variant.files["observability/.env"], ".env")
+    assert {name for name, _ in refs} == set(env) == set(langfuse.GENERATED) | set(langfuse.DEFAULTS)
+
+
+def test_observability_env_values(observability_variant):
+    env = parse_env(observability_variant.files["observability/.env"], ".env")
+    assert env == {**langfuse.DEFAULTS, **FAKE_OBSERVABILITY}
+    assert env["LANGFUSE_INIT_USER_EMAIL"] == "admin@taxiway.local"
+    assert env["LANGFUSE_INIT_PROJECT_NAME"] == "taxiway"
+    assert re.fullmatch(r"[0-9a-f]{64}", env["LANGFUSE_ENCRYPTION_KEY"])
+    assert env["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"].startswith("pk-lf-")
+    assert env["LANGFUSE_INIT_PROJECT_SECRET_KEY"].startswith("sk-lf-")
+    assert observability_variant.files["observability/.env"].startswith(langfuse.ENV_HEADER)
+
+
+def test_langfuse_builder_refuses_a_bad_static_file(static_langfuse_compose):
+    broken = {**static_langfuse_compose, "services": dict(static_langfuse_compose["services"])}
+    broken["services"].pop("redis")
+    with pytest.raises(ValueError, match="must define exactly"):
+        langfuse.langfuse_compose(broken, images=Images(), names=naming.Names(), port=4000)
+    published = {**static_langfuse_compose, "services": dict(static_langfuse_compose["services"])}
+    published["services"]["langfuse-web"] = {**published["services"]["langfuse-web"], "ports": ["3000:3000"]}
+    with pytest.raises(ValueError, match="publishes ports"):
+        langfuse.langfuse_compose(published, images=Images(), names=naming.Names(), port=4000)
+    with pytest.raises(ValueError, match="generated values missing"):
+        langfuse.env_values({})
+
+
+def test_observability_aliases_are_unique_across_installations(static_langfuse_compose):
+    aliases = []
+    for prefix in ("taxiway", "taxiway-test"):
+        compose = langfuse.langfuse_compose(static_langfuse_compose, images=Images(), names=naming.Names(prefix), port=4000)
+        aliases += [a for s in compose["services"].values() for a in s["networks"]["default"]["aliases"]]
+    assert len(aliases) == len(set(aliases)) == 2 * len(langfuse.SERVICES)
+
+
+def test_proxy_langfuse_routes(proxy_variant):
+    v, caddyfile = proxy_variant.variant, proxy_variant.files["proxy/Caddyfile"]
+    names = naming.Names(v.prefix)
+    upstream = f"reverse_proxy {names.observability_alias('langfuse-web')}:3000"
+    public = f"http://langfuse.localhost:{naming.CONTAINER_PORT} {{"
+    internal = f"http://{names.proxy_container}:{naming.CONTAINER_PORT} {{"
+    if not v.langfuse:
+        assert "langfuse" not in caddyfile
+        return
+    assert caddyfile.count(public) == caddyfile.count(internal) == 1
+    assert caddyfile.count(upstream) == 2
+    assert "\thandle_path /_taxiway/langfuse/* {\n" in caddyfile
+    # Lab sites first, then Langfuse, then the catch-all page.
+    assert caddyfile.index(internal) < caddyfile.index(f"http://:{naming.CONTAINER_PORT} {{")
+    for lab in v.labs:
+        assert caddyfile.index(f"http://{lab}.litellm.localhost") < caddyfile.index(public)
+
+
+def test_otel_host_reaches_the_proxys_internal_site():
+    """What a lab exports to is exactly the proxy's internal Langfuse site plus the prefix."""
+    names = naming.Names("taxiway-test")
+    export = langfuse.lab_export({**langfuse.DEFAULTS, **FAKE_OBSERVABILITY}, proxy_host=names.proxy_container)
+    assert export == {
+        "LANGFUSE_PUBLIC_KEY": FAKE_OBSERVABILITY["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"],
+        "LANGFUSE_SECRET_KEY": FAKE_OBSERVABILITY["LANGFUSE_INIT_PROJECT_SECRET_KEY"],
+        "LANGFUSE_OTEL_HOST": "http://taxiway-test-proxy-caddy-1:4000/_taxiway/langfuse",
+    }
+    assert set(export) == set(LANGFUSE_VARS)

@@ -255,3 +255,78 @@ def test_env_files_source_in_sh_to_the_same_values(lab_variant, tmp_path, write_
         result = subprocess.run(["sh", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert result.stdout.split("\0")[:-1] == list(expected.values()), rel
+
+
+# --------------------------------------------------------------------------------------------
+# The observability stack (Langfuse).
+
+OBS_COMPOSE = "observability/langfuse.compose.yml"
+OBS_ENV = "observability/.env"
+
+
+@needs_compose
+def test_observability_compose_config(observability_variant, tmp_path, tool_env, write_files):
+    root = write_files(tmp_path / "home", observability_variant.files)
+    result = compose_config(root / OBS_COMPOSE, tool_env, "-q", env_file=root / OBS_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@needs_compose
+def test_observability_compose_resolves_secrets_from_the_env_file(observability_variant, tmp_path, tool_env, write_files):
+    from tests.conftest import FAKE_OBSERVABILITY
+
+    root = write_files(tmp_path / "home", observability_variant.files)
+    result = compose_config(root / OBS_COMPOSE, tool_env, "--format", "json", env_file=root / OBS_ENV)
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert "${" not in result.stdout
+    web = config["services"]["langfuse-web"]["environment"]
+    assert web["SALT"] == FAKE_OBSERVABILITY["LANGFUSE_SALT"]
+    assert web["ENCRYPTION_KEY"] == FAKE_OBSERVABILITY["LANGFUSE_ENCRYPTION_KEY"]
+    assert web["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"] == FAKE_OBSERVABILITY["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"]
+    assert web["LANGFUSE_INIT_USER_EMAIL"] == "admin@taxiway.local"
+    password = FAKE_OBSERVABILITY["LANGFUSE_POSTGRES_PASSWORD"]
+    assert web["DATABASE_URL"] == f"postgresql://postgres:{password}@postgres:5432/postgres"
+    assert config["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+    assert config["services"]["redis"]["command"][:2] == ["--requirepass", FAKE_OBSERVABILITY["LANGFUSE_REDIS_AUTH"]]
+    for name, service in config["services"].items():
+        assert not service.get("ports"), f"{name} publishes a port"
+    # Named volumes of this project only (removed by `invoke observe.rm --volumes`).
+    project = config["name"]
+    assert {v["name"] for v in config["volumes"].values()} == {
+        f"{project}_{v}" for v in ("postgres_data", "clickhouse_data", "clickhouse_logs", "minio_data", "redis_data")
+    }
+
+
+@needs_compose
+def test_observability_compose_without_env_file_names_a_missing_secret(observability_variant, tmp_path, tool_env, write_files):
+    root = write_files(tmp_path / "home", {OBS_COMPOSE: observability_variant.files[OBS_COMPOSE]})
+    result = compose_config(root / OBS_COMPOSE, tool_env, "-q")
+    assert result.returncode != 0
+    assert "LANGFUSE_" in result.stderr and "required variable" in result.stderr
+
+
+def test_observability_compose_matches_the_compose_spec_schema(observability_variant, compose_schema_validator):
+    assert _schema_errors(compose_schema_validator, observability_variant.files[OBS_COMPOSE]) == []
+
+
+def test_static_langfuse_compose_matches_the_compose_spec_schema(compose_schema_validator):
+    """The static input too (it has no images: the builder sets them)."""
+    from taxiway_build.observability import STATIC_COMPOSE
+
+    errors = _schema_errors(compose_schema_validator, STATIC_COMPOSE.read_text())
+    assert errors == []
+
+
+def test_every_observability_file_parses(observability_variant):
+    _check_parses(observability_variant.files)
+
+
+def test_observability_env_sources_in_sh_to_the_same_values(observability_variant, tmp_path, write_files):
+    root = write_files(tmp_path / "home", observability_variant.files)
+    expected = parse_env(observability_variant.files[OBS_ENV], Path(OBS_ENV))
+    script = f'set -a; . "{root / OBS_ENV}"; ' + "; ".join(f'printf "%s\\0" "${{{k}}}"' for k in expected)
+    result = subprocess.run(["sh", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\0")[:-1] == list(expected.values())

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from taxiway_build import naming
-from taxiway_build.builders.litellm_config import SESSION_MAPPER_MODULE, LangfuseExport, litellm_environment
+from taxiway_build.builders.litellm_config import (
+    LAB_TAGS_MODULE,
+    SESSION_MAPPER_MODULE,
+    LangfuseExport,
+    litellm_environment,
+)
 from taxiway_build.settings import Images
 
 DB_USER = DB_PASSWORD = DB_NAME = "litellm"
@@ -39,6 +44,7 @@ def lab_compose(
     chatgpt_api_base: str | None,
     names: naming.Names = naming.Names(),
     passthrough_env: Sequence[str] = (),
+    lab_tags: bool = False,
 ) -> dict:
     """The lab's Compose project.
 
@@ -48,11 +54,14 @@ def lab_compose(
     ``codex_token_dir`` is the host directory of converted Codex credentials, relative to the
     gateway directory, or ``None`` when there are none. ``passthrough_env`` names variables
     the catalog reads (``os.environ/NAME``): Compose takes them from the environment of
-    ``invoke gateway``, so provider keys never sit in a file we write.
+    ``invoke gateway``, so provider keys never sit in a file we write. ``lab_tags`` mounts
+    the callback that tags requests with the lab (named in ``TAXIWAY_LAB``).
     """
     volumes = ["./litellm_config.yaml:/app/config.yaml:ro"]
     if session_mapper:
         volumes.append(f"./{SESSION_MAPPER_MODULE}.py:/app/{SESSION_MAPPER_MODULE}.py:ro")
+    if lab_tags:
+        volumes.append(f"./{LAB_TAGS_MODULE}.py:/app/{LAB_TAGS_MODULE}.py:ro")
     if codex_token_dir:
         # Read-write: LiteLLM writes refreshed tokens back.
         volumes.append(f"{codex_token_dir}:{TOKEN_MOUNT}")
@@ -66,6 +75,7 @@ def lab_compose(
             langfuse=LANGFUSE_REFS if langfuse else None,
             chatgpt_token_dir=TOKEN_MOUNT if codex_token_dir else None,
             chatgpt_api_base=chatgpt_api_base,
+            lab=lab if lab_tags else None,
         )
         | {name: f"${{{name}:-}}" for name in passthrough_env},
         "volumes": volumes,

@@ -10,6 +10,10 @@ from taxiway_build.catalog import Model
 #: The callback reference LiteLLM imports from the module next to its config file.
 SESSION_MAPPER_MODULE = "codex_session_mapper"
 SESSION_MAPPER_CALLBACK = f"{SESSION_MAPPER_MODULE}.proxy_handler_instance"
+#: Tags each request with ``lab:<lab>`` and ``agent:<id>`` for the traces (labs that export).
+LAB_TAGS_MODULE = "lab_tags"
+LAB_TAGS_CALLBACK = f"{LAB_TAGS_MODULE}.proxy_handler_instance"
+LAB_VAR = "TAXIWAY_LAB"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ def model_entry(model: Model) -> dict:
 
 
 def litellm_config(
-    models: Sequence[Model], *, session_mapper: bool, langfuse: bool, database: bool
+    models: Sequence[Model], *, session_mapper: bool, langfuse: bool, database: bool, lab_tags: bool = False
 ) -> dict:
     """The whole LiteLLM config for one lab.
 
@@ -48,9 +52,14 @@ def litellm_config(
     - ``disable_cooldowns``: one client's 401 (say, no Claude login) must not put the shared
       deployment in cooldown and fail every other client's next request with a 429.
     - ``langfuse_otel`` only when the lab has Langfuse keys: without them LiteLLM would print
-      spans to its log instead.
+      spans to its log instead. The custom callbacks come first: they must change the request
+      before the exporter builds its trace.
     """
-    callbacks = ([SESSION_MAPPER_CALLBACK] if session_mapper else []) + (["langfuse_otel"] if langfuse else [])
+    callbacks = (
+        ([SESSION_MAPPER_CALLBACK] if session_mapper else [])
+        + ([LAB_TAGS_CALLBACK] if lab_tags else [])
+        + (["langfuse_otel"] if langfuse else [])
+    )
     litellm_settings: dict = {"redact_user_api_key_info": True}
     if callbacks:
         litellm_settings["callbacks"] = callbacks
@@ -77,11 +86,13 @@ def litellm_environment(
     langfuse: LangfuseExport | None,
     chatgpt_token_dir: str | None,
     chatgpt_api_base: str | None,
+    lab: str | None = None,
 ) -> dict[str, str]:
     """The environment the LiteLLM process needs, for a container or a local process.
 
     Compose passes ``${VAR}`` references (the values live in the gateway env file, never in
-    the compose file); a local run passes the values themselves.
+    the compose file); a local run passes the values themselves. ``lab`` names the lab for
+    the ``lab_tags`` callback.
     """
     env = {"LITELLM_MASTER_KEY": master_key}
     if database_url:
@@ -95,4 +106,6 @@ def litellm_environment(
         env["LANGFUSE_PUBLIC_KEY"] = langfuse.public_key
         env["LANGFUSE_SECRET_KEY"] = langfuse.secret_key
         env["LANGFUSE_OTEL_HOST"] = langfuse.host
+    if lab:
+        env[LAB_VAR] = lab
     return env

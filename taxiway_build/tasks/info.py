@@ -23,7 +23,7 @@ def access(c: Context, json_: bool = False) -> None:
     print(f"  URL: {proxy['url']}" + ("" if proxy["configured"] else " (not started yet; run invoke gateway --lab=<lab>)"))
     print()
     print("Observability:")
-    print(f"  Langfuse: {data['langfuse']['state']}")
+    print_langfuse_access(data["langfuse"])
     print()
     print("Lab gateways:")
     if not data["labs"]:
@@ -68,8 +68,32 @@ def status(c: Context, json_: bool = False) -> None:
             for service, state in lab["services"].items():
                 print(f"      {service}: {state}")
     print()
+    print_langfuse_status(data["langfuse"])
+
+
+def print_langfuse_access(langfuse: dict) -> None:
+    if langfuse["state"] == "not initialized":
+        print("  Langfuse: not initialized (run `invoke observe.up` to enable traces)")
+        return
+    print("  Langfuse:")
+    print(f"    URL: {langfuse['url']}" + ("" if langfuse["state"] == "initialized" else " (stack removed; run `invoke observe.up`)"))
+    print(f"    Email: {langfuse['email']}")
+    print(f"    Password: {langfuse['password']}")
+
+
+def print_langfuse_status(langfuse: dict) -> None:
     print("Langfuse stack:")
-    print(f"  Status: {data['langfuse']['state']}")
+    print(f"  Status: {langfuse['state']}")
+    print(f"  Compose project: {langfuse['project']}")
+    print(f"  State dir: {langfuse['state_dir']}")
+    if langfuse["state"] == "running":
+        print(f"  URL: {langfuse['url']}")
+    if langfuse.get("reason"):
+        print(f"  Reason: {langfuse['reason']}")
+    if langfuse.get("services"):
+        print("  Services:")
+        for service, state in langfuse["services"].items():
+            print(f"    {service}: {state}")
 
 
 @task(help={"lab": "check only this lab"})

@@ -7,7 +7,8 @@ point at loopback ports. No database (its engines cannot be fetched here), so a 
 refused by LiteLLM's virtual-key lookup with 400 instead of 401.
 
 Labs: ``alpha`` (claude-code), ``bravo`` (codex, exports to Langfuse), ``charlie`` (codex, no
-Langfuse keys). Each LiteLLM starts once per session; all three start at once.
+Langfuse keys), ``delta`` (claude-code, exports to Langfuse). Each LiteLLM starts once per
+session; all start at once.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ LABS = (
     LabSpec("alpha", "claude-code", "sk-taxiway-" + "a1" * 24, langfuse=False),
     LabSpec("bravo", "codex", "sk-taxiway-" + "b2" * 24, langfuse=True),
     LabSpec("charlie", "codex", "sk-taxiway-" + "c3" * 24, langfuse=False),
+    LabSpec("delta", "claude-code", "sk-taxiway-" + "d4" * 24, langfuse=True),
 )
 
 
@@ -198,6 +200,8 @@ def gateways(
                 else None,
                 chatgpt_token_dir=str(paths.codex_token_dir) if codex else None,
                 chatgpt_api_base=settings.chatgpt_api_base if codex else None,
+                # As the lab's compose file sets it for the lab_tags callback.
+                lab=lab.name if langfuse else None,
             )
             config_dir = settings.home / plan.gateway_dir(lab.name)
             port = free_port()
@@ -287,3 +291,8 @@ def bravo(gateways: dict[str, Gateway]) -> Gateway:
 @pytest.fixture(scope="session")
 def charlie(gateways: dict[str, Gateway]) -> Gateway:
     return gateways["charlie"]
+
+
+@pytest.fixture(scope="session")
+def delta(gateways: dict[str, Gateway]) -> Gateway:
+    return gateways["delta"]

@@ -111,12 +111,18 @@ class RecordingHandler(BaseHTTPRequestHandler):
 
 
 class RecordingServer(ThreadingHTTPServer):
-    """Serves ``handler`` on ``127.0.0.1:port`` (0 picks a free port) and keeps what it got."""
+    """Serves ``handler`` on ``host:port`` (0 picks a free port) and keeps what it got.
+
+    ``host`` is 127.0.0.1 unless a test needs the fake reachable from elsewhere (e.g. other
+    containers on a Docker network: 0.0.0.0).
+    """
 
     daemon_threads = True
 
-    def __init__(self, handler: type[RecordingHandler], port: int = 0, *, log: TextIO | None = None) -> None:
-        super().__init__(("127.0.0.1", port), handler)
+    def __init__(
+        self, handler: type[RecordingHandler], port: int = 0, *, host: str = "127.0.0.1", log: TextIO | None = None
+    ) -> None:
+        super().__init__((host, port), handler)
         self._lock = threading.Lock()
         self._requests: list[Recorded] = []
         self._log = log
@@ -124,7 +130,8 @@ class RecordingServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        host = self.server_address[0]
+        return f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{self.server_address[1]}"
 
     def record(self, request: Recorded) -> None:
         with self._lock:

@@ -1,6 +1,7 @@
 """Fake Langfuse OTLP/HTTP trace collector (``LANGFUSE_OTEL_HOST`` = its URL).
 
-Takes ``POST …/v1/traces`` (protobuf) and answers an empty ``ExportTraceServiceResponse``.
+Takes ``POST …/v1/traces`` (protobuf) and answers an empty ``ExportTraceServiceResponse``;
+``GET /api/public/health`` answers as Langfuse's does, so it can stand in for ``langfuse-web``.
 :func:`spans` decodes a recorded export with ``opentelemetry-proto``.
 """
 
@@ -14,8 +15,13 @@ from .base import Recorded, RecordingHandler, RecordingServer
 TRACES_PATH = "/api/public/otel/v1/traces"
 
 
+HEALTH_PATH = "/api/public/health"
+
+
 class OtlpHandler(RecordingHandler):
     def respond(self, body: bytes) -> None:
+        if self.command == "GET" and self.route == HEALTH_PATH:
+            return self.send_json({"status": "OK", "version": "fake"})
         if self.command != "POST" or not self.route.endswith("/v1/traces"):
             return super().respond(body)
         self.send_response(200)
