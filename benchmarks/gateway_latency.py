@@ -86,15 +86,6 @@ CLIENT_HEADERS = {
     "x-litellm-api-key": f"Bearer {KEY}",
 }
 OVERHEAD_HEADER = "x-litellm-overhead-duration-ms"
-#: Runs a fake from tests/fakes with TCP_NODELAY on its sockets (the stdlib's
-#: ``disable_nagle_algorithm``). As shipped, its handler writes the headers and the body of a
-#: JSON reply in two small writes, and Nagle plus the peer's delayed ACK hold the second one
-#: for ~40 ms: a stall no real provider has, which would swamp what we measure.
-NODELAY_FAKE = (
-    "import sys; from tests.fakes.base import RecordingHandler; "
-    "RecordingHandler.disable_nagle_algorithm = True; "
-    "from tests.fakes.__main__ import main; main(sys.argv[1:])"
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,9 +367,9 @@ class Bench:
 
     def start_fakes(self) -> None:
         env = self.base_env() | {"PYTHONPATH": str(ROOT)}
-        fake = self.start("fake anthropic", [sys.executable, "-c", NODELAY_FAKE, "anthropic", "--port", str(self.fake_port)], env, ROOT)
+        fake = self.start("fake anthropic", [sys.executable, "-m", "tests.fakes", "anthropic", "--port", str(self.fake_port)], env, ROOT)
         wait_ready(fake, self.fake_port, "/v1/models", timeout=30)
-        self.start("fake otlp", [sys.executable, "-c", NODELAY_FAKE, "otlp", "--port", str(self.otlp_port)], env, ROOT)
+        self.start("fake otlp", [sys.executable, "-m", "tests.fakes", "otlp", "--port", str(self.otlp_port)], env, ROOT)
         # The collector answers 404 to GET; a POST to its traces path is its readiness probe.
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -413,17 +404,6 @@ class Bench:
         caddy = self.start("caddy", [str(CADDY), "run", "--config", str(path), "--adapter", "caddyfile"], env, path.parent)
         wait_ready(caddy, self.caddy_port, "/v1/models", host=FAKE_HOST, timeout=30)
         return caddy
-
-    def shipped_fake_row(self, n: int, warmup: int) -> Sample:
-        """The fake exactly as tests/fakes ships it (Nagle on), for comparison only."""
-        port = free_port()
-        env = self.base_env() | {"PYTHONPATH": str(ROOT)}
-        fake = self.start("fake anthropic as shipped", [sys.executable, "-m", "tests.fakes", "anthropic", "--port", str(port)], env, ROOT)
-        try:
-            wait_ready(fake, port, "/v1/models", timeout=30)
-            return measure("fake direct, as shipped (Nagle on)", port, None, n=n, warmup=warmup)
-        finally:
-            self.stop(fake)
 
     # -- LiteLLM configs
 
@@ -545,8 +525,6 @@ def main(argv: list[str] | None = None) -> int:
         base.update(zip(("ttfb_direct", "ttfb_caddy"), measure_pair(fake, fake_caddy, n=n, warmup=warm, stream=True)))
         for sample in base.values():
             print(sample.row())
-        print(bench.shipped_fake_row(min(n, 100), min(warm, 10)).row())
-        print("  (every other row uses the fake with TCP_NODELAY; see NODELAY_FAKE)")
 
         variants = bench.variants()
         reference_variant, reference_config = variants.pop(0)

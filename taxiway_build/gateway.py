@@ -41,7 +41,7 @@ class Outcome:
         return not (self.written or self.containers_changed or self.networks_connected or self.proxy_reloaded)
 
 
-def _container_changes(output: str) -> list[str]:
+def container_changes(output: str) -> list[str]:
     """Containers that Compose created, recreated or started, from its progress output."""
     changed = []
     for line in output.splitlines():
@@ -144,7 +144,7 @@ def reconcile_proxy(
     up = runner.run(_proxy_compose(settings, "up", "-d", "--remove-orphans"), check=False, what="start the proxy")
     if not up.ok:
         raise _port_busy_hint(settings, up.output) or TaxiwayError(f"starting the proxy failed:\n{up.output[-1500:]}")
-    outcome.containers_changed += _container_changes(up.output)
+    outcome.containers_changed += container_changes(up.output)
     attached = proxy_networks(settings, runner) if outcome.containers_changed or not running else before
     labs = (set(state.configured_gateways(settings.paths)) | set(extra)) - set(exclude)
     networks = [settings.names.lab_network(lab) for lab in sorted(labs)]
@@ -195,7 +195,7 @@ def reconcile(settings: Settings, lab: str, *, dry_run: bool = False, wait: bool
     up = runner.run(_lab_compose(settings, lab, "up", "-d", "--remove-orphans"), check=False, what="start the lab gateway")
     if not up.ok:
         raise TaxiwayError(f"starting the gateway of lab {lab} failed:\n{redact(up.output, [key])[-1500:]}")
-    outcome.containers_changed += _container_changes(up.output)
+    outcome.containers_changed += container_changes(up.output)
     with proxy_lock(settings, dry_run=dry_run):
         proxy = reconcile_proxy(settings, runner, extra=[lab])
     outcome.written += proxy.written

@@ -17,7 +17,7 @@ from taxiway_build import fs, observability, state
 from taxiway_build.builders import langfuse
 from taxiway_build.docker import Runner, compose_args, preflight
 from taxiway_build.errors import TaxiwayError
-from taxiway_build.gateway import _container_changes, proxy_lock, proxy_networks, reconcile_proxy
+from taxiway_build.gateway import container_changes, proxy_lock, proxy_networks, reconcile_proxy
 from taxiway_build.redact import redact
 from taxiway_build.render import modes, proxy_plan
 from taxiway_build.settings import Settings
@@ -128,7 +128,7 @@ def up(settings: Settings, runner: Runner, *, wait: bool = True) -> UpOutcome:
             f"starting the Langfuse stack failed:\n{redact(result.output, runner.secrets)[-1500:]}",
             "see `invoke observe.status`; `invoke observe.rm` removes the stack",
         )
-    outcome.containers_changed = _container_changes(result.output)
+    outcome.containers_changed = container_changes(result.output)
     with proxy_lock(settings, dry_run=runner.dry_run):
         proxy = reconcile_proxy(settings, runner, langfuse=True)
     outcome.written += proxy.written

@@ -24,6 +24,10 @@ from taxiway_build.catalog import DEFAULT_CATALOG, Catalog, load_catalog, parse_
 from taxiway_build.lab import Lab, default_model
 from taxiway_build.settings import Images
 
+#: Tier-3 session fixtures (fakes, lab LiteLLMs, Caddy), shared by tests/conformance and
+#: tests/clients; registered once here so one test session starts each gateway once.
+pytest_plugins = ["tests.conformance.gateways"]
+
 # Snapshot files are named after their test, so a snapshot of a Python file is called
 # ``test_….py``: never collect anything under the snapshot directory.
 collect_ignore_glob = ["snapshots/*"]

@@ -30,10 +30,6 @@ import pytest
 from taxiway_build import plan
 from taxiway_build.settings import PROJECT_ROOT, Settings
 
-# The conformance session fixtures (fakes, gateways, proxy, settings, ... and whatever they come
-# to depend on) and their log-tail hook, reused: imported, not copied, so the gateway side stays
-# defined in one place. A star import, because ``gateways`` may grow new dependencies.
-from tests.conformance.conftest import *  # noqa: F403
 from tests.fakes import anthropic as fake_anthropic_module
 from tests.fakes import chatgpt as fake_chatgpt_module
 

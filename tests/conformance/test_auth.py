@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Fakes
+from .gateways import Fakes
 from .harness import Gateway, Proxy, claude_headers, codex_headers, messages_body, responses_body
 
 pytestmark = pytest.mark.conformance

@@ -13,7 +13,7 @@ import pytest
 from tests.fakes import Recorded
 from tests.fakes.anthropic import REJECTED_TOKEN, REPLY
 
-from .conftest import LABS, Fakes
+from .gateways import LABS, Fakes
 from .harness import CLAUDE_BETAS, Gateway, Proxy, claude_headers, codex_headers, messages_body, responses_body
 
 pytestmark = pytest.mark.conformance

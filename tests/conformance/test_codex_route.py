@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakes.chatgpt import ACCOUNT_ID, API_BASE_PATH, REPLY
 
-from .conftest import Fakes, WrittenFile
+from .gateways import Fakes, WrittenFile
 from .harness import Gateway, Proxy, codex_headers, responses_body
 
 pytestmark = pytest.mark.conformance

@@ -17,7 +17,7 @@ import pytest
 from tests.fakes import spans
 from tests.fakes.otlp import TRACES_PATH
 
-from .conftest import LABS, Fakes
+from .gateways import LABS, Fakes
 from .harness import Gateway, Proxy, claude_headers, codex_headers, messages_body, responses_body
 
 pytestmark = pytest.mark.conformance

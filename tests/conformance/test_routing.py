@@ -11,7 +11,7 @@ import pytest
 
 from taxiway_build import state
 
-from .conftest import Fakes
+from .gateways import Fakes
 from .harness import Gateway, Proxy, claude_headers, messages_body
 
 pytestmark = pytest.mark.conformance

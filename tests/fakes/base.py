@@ -53,6 +53,9 @@ class RecordingHandler(BaseHTTPRequestHandler):
     """Reads the body (Content-Length or chunked), records the request, then dispatches."""
 
     protocol_version = "HTTP/1.1"
+    #: Headers and body go out in separate small writes; with Nagle's algorithm and delayed
+    #: ACKs each JSON reply would stall about 40 ms.
+    disable_nagle_algorithm = True
     server: RecordingServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
