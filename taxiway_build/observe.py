@@ -13,13 +13,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from taxiway_build import fs, observability, state
+from taxiway_build import observability, state
 from taxiway_build.builders import langfuse
 from taxiway_build.docker import Runner, compose_args, preflight
 from taxiway_build.errors import TaxiwayError
-from taxiway_build.gateway import container_changes, proxy_lock, proxy_networks, reconcile_proxy
+from taxiway_build.gateway import container_changes, proxy_lock, proxy_networks, reconcile_proxy, write_files
 from taxiway_build.redact import redact
-from taxiway_build.render import modes, proxy_plan
+from taxiway_build.render import proxy_plan
 from taxiway_build.settings import Settings
 from taxiway_build.wait import Probe, wait_until
 
@@ -51,15 +51,6 @@ def _compose(settings: Settings, *args: str, by_labels: bool = False) -> list[st
         *args,
         env_file=observability.env_path(paths),
     )
-
-
-def _write(settings: Settings, files: dict[str, str], *, dry_run: bool) -> list[Path]:
-    if dry_run:
-        changed = fs.diff_plan(settings.home, files).changed
-        for path in changed:
-            print(f"[dry-run] would write {path}")
-        return changed
-    return fs.write_plan(settings.home, files, modes(files)).changed
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -113,7 +104,7 @@ def prepare(settings: Settings, runner: Runner) -> tuple[list[str], list[Path]]:
     values, added = observability.ensure_env(settings, dry_run=runner.dry_run)
     runner.secrets.extend(values[name] for name in langfuse.GENERATED)
     written = [observability.env_path(settings.paths)] if added and not runner.dry_run else []
-    written += _write(settings, observability.files(settings), dry_run=runner.dry_run)
+    written += write_files(settings, observability.files(settings), dry_run=runner.dry_run)
     return added, written
 
 
@@ -171,7 +162,7 @@ def remove(settings: Settings, runner: Runner, *, volumes: bool = False) -> bool
     runner.secrets.extend(_secrets(settings))
     if env.is_file():
         # `down` needs the file (also after an earlier observe.rm, for --volumes): render it again.
-        _write(settings, observability.files(settings), dry_run=runner.dry_run)
+        write_files(settings, observability.files(settings), dry_run=runner.dry_run)
     names = settings.names
     runner.run(["network", "disconnect", "--force", names.observability_network, names.proxy_container], check=False)
     args = ["down", "--remove-orphans"] + (["--volumes"] if volumes else [])
@@ -190,5 +181,5 @@ def remove(settings: Settings, runner: Runner, *, volumes: bool = False) -> bool
             reconcile_proxy(settings, runner, langfuse=False)
         elif (paths.proxy / "Caddyfile").is_file():
             # A stopped proxy must not come back with the Langfuse routes.
-            _write(settings, proxy_plan(settings, langfuse=False), dry_run=runner.dry_run)
+            write_files(settings, proxy_plan(settings, langfuse=False), dry_run=runner.dry_run)
     return True

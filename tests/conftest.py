@@ -243,18 +243,18 @@ class LabVariant:
 
 def _lab_matrix() -> tuple[LabVariant, ...]:
     rows = []
-    for langfuse in (False, True):
+    for with_langfuse in (False, True):
         for creds in (False, True):
             for database in (True, False):
                 parts = ["codex"]
-                parts += ["langfuse"] if langfuse else []
+                parts += ["langfuse"] if with_langfuse else []
                 parts += ["creds"] if creds else []
                 parts += [] if database else ["nodb"]
-                rows.append(LabVariant("-".join(parts), "codex", langfuse=langfuse, creds=creds, database=database))
-    for langfuse in (False, True):
+                rows.append(LabVariant("-".join(parts), "codex", langfuse=with_langfuse, creds=creds, database=database))
+    for with_langfuse in (False, True):
         for database in (True, False):
-            parts = ["claude-code"] + (["langfuse"] if langfuse else []) + ([] if database else ["nodb"])
-            rows.append(LabVariant("-".join(parts), "claude-code", langfuse=langfuse, database=database))
+            parts = ["claude-code"] + (["langfuse"] if with_langfuse else []) + ([] if database else ["nodb"])
+            rows.append(LabVariant("-".join(parts), "claude-code", langfuse=with_langfuse, database=database))
     rows += [
         LabVariant("codex-custom-catalog", "codex", catalog="custom", chatgpt_api_base="http://host.docker.internal:18080"),
         LabVariant("claude-code-custom-catalog", "claude-code", model="claude-sonnet-4-6", catalog="custom", langfuse=True),

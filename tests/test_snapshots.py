@@ -52,8 +52,11 @@ def hash_label(files: dict[str, str], lab: str = "demo") -> str:
 
 
 def test_lab_files(lab_variant, file_snapshot):
+    # The callback modules are copies of config/litellm/callbacks/ under a header, checked
+    # against those files below; snapshotting each copy again would only repeat them.
     for rel, text in sorted(lab_variant.files.items()):
-        assert file_snapshot(rel, text), rel
+        if not rel.endswith(".py"):
+            assert file_snapshot(rel, text), rel
 
 
 def test_proxy_files(proxy_variant, file_snapshot):

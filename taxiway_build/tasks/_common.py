@@ -27,6 +27,18 @@ def task(*args: Any, **kwargs: Any) -> Callable:
     return decorate
 
 
+def print_changes(outcome: Any) -> None:
+    """The files written, containers started, networks joined and reload of a reconcile."""
+    for path in outcome.written:
+        print(f"  wrote {path}")
+    for name in outcome.containers_changed:
+        print(f"  started {name}")
+    for network in outcome.networks_connected:
+        print(f"  proxy joined {network}")
+    if outcome.proxy_reloaded:
+        print("  proxy reloaded")
+
+
 def settings():  # noqa: ANN201 - imported lazily to keep `invoke --list` fast
     from taxiway_build.settings import load_settings
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from invoke import Context
 
-from taxiway_build.tasks._common import settings, task
+from taxiway_build.tasks._common import print_changes, settings, task
 
 
 @task(
@@ -58,14 +58,7 @@ def gateway(c: Context, lab: str, dry_run: bool = False, no_wait: bool = False) 
     if outcome.unchanged:
         print(f"lab {lab}: gateway unchanged ({url})")
     else:
-        for path in outcome.written:
-            print(f"  wrote {path}")
-        for name in outcome.containers_changed:
-            print(f"  started {name}")
-        for network in outcome.networks_connected:
-            print(f"  proxy joined {network}")
-        if outcome.proxy_reloaded:
-            print("  proxy reloaded")
+        print_changes(outcome)
         print(f"lab {lab}: gateway ready in {outcome.waited:.1f}s")
     print(f"  API: {url}/v1")
     print(f"  UI:  {url}/ui/login")

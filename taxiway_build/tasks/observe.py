@@ -6,7 +6,7 @@ import json
 
 from invoke import Context
 
-from taxiway_build.tasks._common import settings, task
+from taxiway_build.tasks._common import print_changes, settings, task
 
 
 def _gateway_hint(labs: list[str], what: str) -> None:
@@ -32,14 +32,7 @@ def up(c: Context, dry_run: bool = False, no_wait: bool = False) -> None:
     if dry_run:
         print(f"[dry-run] {len(runner.log)} docker command(s); nothing was run or written")
         return
-    for path in outcome.written:
-        print(f"  wrote {path}")
-    for name in outcome.containers_changed:
-        print(f"  started {name}")
-    for network in outcome.networks_connected:
-        print(f"  proxy joined {network}")
-    if outcome.proxy_reloaded:
-        print("  proxy reloaded")
+    print_changes(outcome)
     if outcome.healthy:
         print(f"Langfuse: ready in {outcome.waited:.1f}s")
     elif outcome.healthy is False:
