@@ -16,8 +16,13 @@ from taxiway_build.tasks._common import print_changes, settings, task
     }
 )
 def render(c: Context, lab: str, out: str | None = None) -> None:
-    """Show exactly what `invoke gateway` would write; no Docker, no writes outside --out."""
+    """Show exactly what `invoke gateway` would write; no Docker, no writes outside --out.
+
+    Printed, secrets (the lab key, Langfuse keys) show as ***: only `invoke access` prints keys.
+    Under --out the files are written as they are, 0600.
+    """
     from taxiway_build import fs, render as rendering
+    from taxiway_build.redact import redact
 
     s = settings()
     files = rendering.lab_plan(s, lab)
@@ -30,7 +35,7 @@ def render(c: Context, lab: str, out: str | None = None) -> None:
         return
     for rel, text in sorted(files.items()):
         print(f"==> {rel} <==")
-        print(text, end="" if text.endswith("\n") else "\n")
+        print(redact(text), end="" if text.endswith("\n") else "\n")
         print()
 
 
