@@ -73,32 +73,14 @@ class TextSnapshot(SingleFileSnapshotExtension):
     file_extension = "txt"
 
 
-class YamlSnapshot(TextSnapshot):
-    file_extension = "yaml"
+def _text_snapshot(extension: str) -> type[TextSnapshot]:
+    """A text snapshot stored with its own file extension, so its diff reads as that format."""
+    return type(f"{extension.capitalize()}Snapshot", (TextSnapshot,), {"file_extension": extension})
 
 
-class YmlSnapshot(TextSnapshot):
-    file_extension = "yml"
-
-
-class TomlSnapshot(TextSnapshot):
-    file_extension = "toml"
-
-
-class EnvSnapshot(TextSnapshot):
-    file_extension = "env"
-
-
-class CaddySnapshot(TextSnapshot):
-    file_extension = "caddy"
-
-
-class PySnapshot(TextSnapshot):
-    file_extension = "py"
-
-
-_BY_SUFFIX = {".yaml": YamlSnapshot, ".yml": YmlSnapshot, ".toml": TomlSnapshot, ".env": EnvSnapshot, ".py": PySnapshot}
-_BY_NAME = {"env": EnvSnapshot, ".env": EnvSnapshot, "Caddyfile": CaddySnapshot}
+_BY_EXTENSION = {ext: _text_snapshot(ext) for ext in ("yaml", "yml", "toml", "env", "caddy", "py")}
+_BY_SUFFIX = {f".{ext}": cls for ext, cls in _BY_EXTENSION.items() if ext != "caddy"}
+_BY_NAME = {"env": _BY_EXTENSION["env"], ".env": _BY_EXTENSION["env"], "Caddyfile": _BY_EXTENSION["caddy"]}
 
 
 def extension_for(rel: str) -> type[TextSnapshot]:
